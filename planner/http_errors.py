@@ -1,6 +1,6 @@
 """Error responses: JSON under /api/, pages in the app's style elsewhere; never a traceback. A
 database that cannot be reached is a 503 to retry, not a 500; a form sent after its session
-expired comes back ready to send again."""
+expired comes back ready to send again, a co-lead's on the sign-in page, which sends it."""
 
 import sqlite3
 from functools import cache
@@ -87,18 +87,35 @@ _NAMES = {
 }
 
 
-# Flask-WTF's reasons for refusing a form (`CSRFError.description`), said on a translated page.
-_CSRF_REASONS = frozenset(
-    {
-        N_("The CSRF token is missing."),
-        N_("The CSRF session token is missing."),
-        N_("The CSRF token has expired."),
-        N_("The CSRF token is invalid."),
-        N_("The CSRF tokens do not match."),
-        N_("The referrer header is missing."),
-        N_("The referrer does not match the host."),
-    }
-)
+# Flask-WTF's reasons for refusing a form (`CSRFError.description`), which mean nothing to the
+# person whose form it was, said as what happened to them. Flask-WTF's own words are logged, and
+# shown below for support, translated on a translated page.
+_CSRF_REASONS = {
+    N_("The CSRF token is missing."): N_(
+        "The form came without the code this site's pages put in every form."
+    ),
+    N_("The CSRF session token is missing."): N_(
+        "Your browser's session with this site had ended: after a while, on signing out (in "
+        "another window too), or when its cookies were cleared."
+    ),
+    N_("The CSRF token has expired."): N_(
+        "The page had been open longer than a form on it stays valid."
+    ),
+    N_("The CSRF token is invalid."): N_(
+        "The form's page was opened in an earlier session, before someone signed in or out in "
+        "this browser."
+    ),
+    N_("The CSRF tokens do not match."): N_(
+        "The form's page was opened in an earlier session, before someone signed in or out in "
+        "this browser."
+    ),
+    N_("The referrer header is missing."): N_(
+        "Your browser did not say which page the form was sent from."
+    ),
+    N_("The referrer does not match the host."): N_(
+        "The form was sent from a page that is not this site's."
+    ),
+}
 
 
 def error_name(error: HTTPException) -> str:
@@ -193,11 +210,21 @@ def _password_names() -> frozenset[str]:
 def _session_expired(error: CSRFError):
     """A form sent without a valid CSRF token (the session expired or was lost, the token is
     too old): a page that sends the same fields again, to the same address, with a fresh token,
-    from a "Send again" button that needs no JavaScript. Never files (they cannot be put back
-    into a page) nor passwords (never echoed), and never a form from another site: then the
-    person goes back to the form."""
+    from a "Send again" button that needs no JavaScript, saying why in the sender's words. A
+    co-lead's form sent while nobody is signed in (signed out in another tab) goes straight to
+    the sign-in page holding it instead. Never files (they cannot be put back into a page) nor
+    passwords (never echoed), and never a form from another site: then the person goes back to
+    the form."""
     if is_api_request() or request.method != "POST":
         return _respond(error)
+    # Flask-WTF's words, which the page puts in the sender's, for whoever looks into it.
+    current_app.logger.warning("Form sent to %s refused: %s", request.path, error.description)
+    # A co-lead's form, nobody signed in: to sign in, which sends it (`accounts.security`, which
+    # imports this module).
+    from planner.accounts.security import sign_in_to_send_if_signed_out
+
+    if (page := sign_in_to_send_if_signed_out()) is not None:
+        return page
     # A volunteer's page comes back in the language their form was in.
     readers = show_readers_page()
     obstacle, fields = _what_was_typed()
@@ -208,13 +235,21 @@ def _session_expired(error: CSRFError):
         fields=[] if obstacle == "elsewhere" else fields,
         shown=[] if obstacle == "elsewhere" else shown_fields(fields, readers),
         obstacle=obstacle,
-        reason=_said(error.description),
+        reason=_in_words(error.description),
+        technical=_said(error.description),
         action=request.full_path.rstrip("?"),
         # The form's own page, when the address is one (sign-in is; an upload's is not).
         reopen=request.url_rule is not None and "GET" in (request.url_rule.methods or ()),
         csrf_field=current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"),
     )
     return page, 400, NOT_STORED
+
+
+def _in_words(reason: str) -> str:
+    """What Flask-WTF's reason for refusing a form means to its sender, in the page's language
+    (`_CSRF_REASONS`); a reason it has not said before, as it says it."""
+    said = _CSRF_REASONS.get(reason)
+    return gettext(said) if said is not None else reason
 
 
 def _said(reason: str) -> str:

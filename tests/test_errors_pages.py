@@ -154,9 +154,28 @@ def test_a_form_posted_from_another_site_is_not_offered_to_be_sent_again(colead_
         assert response.headers["Cache-Control"] == "private, no-store"
 
 
-def test_the_page_says_why_it_refused(client, survey):
+def test_the_page_says_why_it_refused_in_words_and_flask_wtfs_for_support(
+    app, client, survey, caplog
+):
+    """A volunteer is told what happened to them, not Flask-WTF's "The CSRF session token is
+    missing.", which is kept under "Details for support" for whoever helps them."""
     page = client.post("/volunteer", data={"title": "x"}, headers={"Origin": "http://localhost"})
-    assert "Why: The CSRF token is missing." in page.get_data(as_text=True)
+    said = html.unescape(page.get_data(as_text=True))
+    why = said.index("Why: ")
+    assert said[why:].startswith("Why: The form came without the code this site's pages put")
+    details = said[said.index("<details", why) : said.index("</details>", why)]
+    assert "Details for support" in details and "The CSRF token is missing." in details
+    restored = app.test_client().post(  # a tab restored after the browser restarted
+        "/volunteer",
+        data={"title": "x", "csrf_token": "old"},
+        headers={"Origin": "http://localhost"},
+    )
+    said = html.unescape(restored.get_data(as_text=True))
+    ended = "Why: Your browser's session with this site had ended: after a while, on signing"
+    assert ended in said
+    assert said.index("Details for support") < said.index("The CSRF session token is missing.")
+    logged = [r.getMessage() for r in caplog.records]
+    assert "Form sent to /volunteer refused: The CSRF session token is missing." in logged
 
 
 def test_a_form_sent_to_something_deleted_meanwhile_lists_what_was_typed(colead_client, survey):

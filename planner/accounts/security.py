@@ -173,7 +173,25 @@ def colead_required(view: Callable) -> Callable:
             return redirect(url_for("accounts.password", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 
+    wrapper.colead_only = True  # read by `for_coleads_only`
     return wrapper
+
+
+def for_coleads_only() -> bool:
+    """Whether the request's address is one of the co-leads' (`colead_required`)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "colead_only", False)
+
+
+def sign_in_to_send_if_signed_out():
+    """A co-lead's form refused for its session (`http_errors._session_expired`) while nobody is
+    signed in, as when the co-lead signed out in another tab, which ends the session the form's
+    token was of, or the session ended after a while: straight to the sign-in page holding it,
+    as a form whose token still held is (`_sign_in_to_send`), not first a page to send it again
+    from, which leads there. None for anything else, or a form that may not be carried."""
+    if not for_coleads_only() or current_user.is_authenticated:
+        return None
+    return _sign_in_to_send()
 
 
 # Where the sign-in page keeps a form that was sent signed out: `carried:<name>` fields, and the

@@ -1,12 +1,14 @@
 """Sessions end: signing out, a new password (page or command) and the CSRF token's rotation."""
 
 import html
+import io
 import re
 
 import pytest
 from sqlalchemy import select
 
 from planner.accounts.models import ApiToken, User
+from planner.agenda.models import Slot
 from planner.extensions import db
 from planner.offices.models import OfficeContact
 from tests.conftest import signed_in as given_the_sign_in_cookie
@@ -15,6 +17,8 @@ from tests.support import (
     COLEAD_PASSWORD,
     VOLUNTEERED,
     csrf_token,
+    form_in,
+    form_of,
     sent_at_once,
     sign_in,
 )
@@ -288,7 +292,7 @@ def test_a_form_sent_after_signing_out_elsewhere_is_kept_through_sign_in(
     sent = client.post(url, data=typed, headers={"Origin": "http://localhost"})
     assert sent.status_code == 401
     page = html.unescape(sent.get_data(as_text=True))
-    assert "You were signed out before your form was sent, so nothing was saved." in page
+    assert "You were signed out (in another window, or after a while)" in page
     carried = _form_fields(page)
     assert carried["carried:role"] == "ICT director, 20 years"
     assert carried["carried_to"] == url and "carried:csrf_token" not in carried
@@ -296,7 +300,7 @@ def test_a_form_sent_after_signing_out_elsewhere_is_kept_through_sign_in(
     again = client.post("/login", data=login)
     assert again.status_code == 200
     page = html.unescape(again.get_data(as_text=True))
-    assert "Signed in: send your form again" in page
+    assert "Signed in: sending your changes" in page
     resend = _form_fields(page)
     assert (
         resend["role"] == "ICT director, 20 years" and resend["csrf_token"] != typed["csrf_token"]
@@ -332,7 +336,7 @@ def test_a_carried_form_goes_on_through_choosing_a_password(app, client, colead,
     )
     assert chosen.status_code == 200 and chosen.headers["Cache-Control"] == "private, no-store"
     page = html.unescape(chosen.get_data(as_text=True))
-    assert "Choose your own to continue" in page and "the next page sends it again" in page
+    assert "Choose your own to continue" in page and "your changes are sent" in page
     fields = _form_fields(page)
     assert fields["carried:role"] == "CIO" and fields["carried_to"] == url
     new = {"current": COLEAD_PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD}
@@ -342,6 +346,97 @@ def test_a_carried_form_goes_on_through_choosing_a_password(app, client, colead,
     assert resend["role"] == "CIO"
     assert client.post(url, data=resend).status_code == 302
     assert db.session.scalar(select(OfficeContact.role)) == "CIO"
+
+
+OURS = {"Origin": "http://localhost"}
+
+
+def test_a_form_sent_after_signing_out_in_another_tab_goes_straight_to_sign_in(
+    app, client, colead, survey
+):
+    """Ana fills in a form in one tab and signs out in another (the same browser, whose session
+    and its form token then end): Save takes her straight to the sign-in page holding what she
+    typed, saying why in her words, not first to a page asking her to send it again; signing in
+    sends it (the page after it sends the form at once, its button without script)."""
+    url, typed = _contact_form_filled_in(client, "Head of IT")
+    assert sign_out(client).status_code == 302  # the other tab
+    sent = client.post(url, data=typed, headers=OURS)
+    assert sent.status_code == 401 and sent.headers["Cache-Control"] == "private, no-store"
+    page = html.unescape(sent.get_data(as_text=True))
+    assert "You were signed out (in another window, or after a while)" in page
+    assert "Sign in and your changes are sent" in page
+    assert "Send again" not in page and "CSRF" not in page
+    carried = _form_fields(page)
+    assert carried["carried:role"] == "Head of IT" and carried["carried_to"] == url
+    assert "carried:csrf_token" not in carried
+    signed = client.post(
+        "/login", data={**carried, "email": COLEAD_EMAIL, "password": COLEAD_PASSWORD}
+    )
+    assert signed.status_code == 200
+    page = html.unescape(signed.get_data(as_text=True))
+    assert f'<form method="post" action="{url}" data-send-now>' in page
+    assert db.session.scalar(select(OfficeContact.id)) is None
+    assert client.post(url, data=_form_fields(page)).status_code == 302
+    assert db.session.scalar(select(OfficeContact.role)) == "Head of IT"
+
+
+def test_a_slot_saved_by_another_while_signed_out_is_still_a_conflict_after_sign_in(
+    app, api, other, survey
+):
+    """Ana edits a slot, signs out in another tab, and meanwhile a co-lead saves the slot: once
+    she has signed in, her save is refused as any stale save is (409), with what she typed
+    kept in the form to save again."""
+    meeting = api.post(
+        "/api/v1/meetings", json={"title": "Rec 10", "starts_at": "2030-03-12T13:00:00+01:00"}
+    ).get_json()
+    slot = api.post(f"/api/v1/meetings/{meeting['id']}/slots", json={"title": "Old"}).get_json()
+    page = f"/slots/{slot['id']}/edit"
+    opened = form_of(other, page)
+    assert sign_out(other).status_code == 302
+    assert (
+        api.patch(f"/api/v1/slots/{slot['id']}", json={"title": "Their title"}).status_code == 200
+    )
+    sent = other.post(page, data={**opened, "title": ["Ana's title"]}, headers=OURS)
+    assert sent.status_code == 401
+    carried = _form_fields(sent.get_data(as_text=True))
+    login = {**carried, "email": "other@example.org", "password": COLEAD_PASSWORD}
+    resend = _form_fields(html.unescape(other.post("/login", data=login).get_data(as_text=True)))
+    refused = other.post(page, data=resend)
+    assert refused.status_code == 409
+    again = form_in(refused.get_data(as_text=True))
+    assert again["title"] == ["Ana's title"]
+    assert other.post(page, data=again).status_code == 302
+    assert db.session.get(Slot, slot["id"]).title == "Ana's title"
+
+
+def test_a_file_or_password_sent_signed_out_in_another_tab_is_not_carried(
+    app, client, colead, survey
+):
+    """Files cannot go back into a page, nor passwords into any: the form is refused as one
+    whose session ended, saying so, and nothing of it is carried to sign-in."""
+    url, typed = _contact_form_filled_in(client, "CIO")
+    assert sign_out(client).status_code == 302
+    sent = client.post(
+        url,
+        data={**typed, "file": (io.BytesIO(b"%PDF-1.4"), "cv.pdf")},
+        content_type="multipart/form-data",
+        headers=OURS,
+    )
+    assert sent.status_code == 400
+    page = sent.get_data(as_text=True)
+    assert "Files and passwords cannot be sent again" in page and "carried_to" not in page
+
+
+def test_a_form_from_another_site_is_not_carried_when_the_session_ended(
+    app, client, colead, survey
+):
+    url, typed = _contact_form_filled_in(client, "Forged role")
+    assert sign_out(client).status_code == 302
+    sent = client.post(url, data=typed, headers={"Origin": "https://elsewhere.example"})
+    assert sent.status_code == 400
+    page = sent.get_data(as_text=True)
+    assert "did not come from this site" in page
+    assert "carried_to" not in page and "Forged role" not in page
 
 
 def test_a_deleted_co_lead_is_signed_out_and_their_tokens_stop(app, cli, colead):

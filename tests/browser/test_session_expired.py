@@ -1,11 +1,15 @@
 """A volunteer whose session expired while typing: Chromium posts the form, the app shows it
-ready to send again, and one press sends it (no JavaScript needed)."""
+ready to send again, and one press sends it (no JavaScript needed). A co-lead signed out in
+another tab signs in, and the form is sent."""
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
+from planner.agenda.models import Slot
 from planner.extensions import db
 from planner.proposals.models import Proposal
-from tests.browser.conftest import shoot
+from tests.browser.conftest import FITS_WIDTH, ON_A_PHONE, shoot, sign_in
+from tests.support import COLEAD_EMAIL, COLEAD_PASSWORD
 
 
 def test_send_again_after_the_session_expired(page, live_server, survey):
@@ -27,3 +31,49 @@ def test_send_again_after_the_session_expired(page, live_server, survey):
     page.wait_for_url(lambda url: "/proposals/" in url)
     proposal = db.session.scalar(select(Proposal))
     assert proposal.abstract == "How a risk-based framework lets us try AI early."
+
+
+def test_signed_out_in_another_tab_a_co_lead_signs_in_and_the_slot_is_saved(
+    browser, live_server, colead_client, survey
+):
+    """Ana edits a slot on her phone, signs out in another tab, then presses Save in the first:
+    the sign-in page holds her slot and says why in her words; she signs in, and the slot is
+    saved, with no "Send again" on the way."""
+    from tests.presenters.support import MEETING
+
+    meeting = colead_client.post("/api/v1/meetings", json=MEETING).get_json()["id"]
+    slot = colead_client.post(
+        f"/api/v1/meetings/{meeting}/slots", json={"title": "Talk", "duration_minutes": 20}
+    ).get_json()["id"]
+    context = browser.new_context(**ON_A_PHONE)
+    editing = context.new_page()
+    sign_in(editing, live_server)
+    editing.goto(f"{live_server}/slots/{slot}/edit")
+    editing.get_by_label("Slot title").fill("AI search in examination")
+
+    other_tab = context.new_page()
+    other_tab.goto(f"{live_server}/meetings")
+    other_tab.get_by_role("button", name="Menu").click()
+    other_tab.get_by_role("button", name="Sign out").click()
+    other_tab.wait_for_url(lambda url: url.rstrip("/") == live_server or "/meetings" not in url)
+
+    editing.get_by_role("button", name="Save the slot").click()
+    editing.wait_for_url("**/slots/*/edit")
+    expect(editing.get_by_role("heading", name="Sign in")).to_be_visible()
+    said = editing.get_by_role("status").filter(has_text="You were signed out")
+    expect(said).to_contain_text("(in another window, or after a while)")
+    expect(said).to_contain_text("Sign in and your changes are sent")
+    expect(editing.get_by_text("CSRF")).to_have_count(0)
+    assert editing.evaluate(FITS_WIDTH)
+    shoot(editing, "session-signed-out-sign-in-holds-the-slot")
+    assert db.session.get(Slot, slot).title == "Talk"
+
+    editing.get_by_label("Email").fill(COLEAD_EMAIL)
+    editing.get_by_label("Password").fill(COLEAD_PASSWORD)
+    editing.get_by_role("button", name="Sign in").click()
+    editing.wait_for_url(f"**/meetings/{meeting}/edit#slot-{slot}")
+    expect(editing.locator("[data-flashed]").first).to_have_text("Slot saved.")
+    shoot(editing, "session-signed-out-slot-saved", full_page=False)
+    db.session.expire_all()
+    assert db.session.get(Slot, slot).title == "AI search in examination"
+    context.close()

@@ -233,8 +233,14 @@ def test_a_form_whose_session_expired_comes_back_in_the_language_it_was_in(app, 
         assert in_page("zh", english) in page, english
     assert f"<dt>{in_page('zh', 'Title')}</dt>" in page
     assert f'<dd class="answer-text">{VALID["title"]}</dd>' in page
-    no_session = said_in("zh", "The CSRF session token is missing.")
-    assert in_page("zh", "Why: %(reason)s", reason=no_session) in page
+    ended = said_in(
+        "zh",
+        "Your browser's session with this site had ended: after a while, on signing out (in "
+        "another window too), or when its cookies were cleared.",
+    )
+    assert in_page("zh", "Why: %(reason)s", reason=ended) in page
+    assert in_page("zh", "Details for support") in page
+    assert in_page("zh", "The CSRF session token is missing.") in page
     assert "Your session expired" not in page and ">Title<" not in page
 
     token = token_of(_send(app.test_client(), language="ru"))
