@@ -3,6 +3,7 @@ causes it, and unsubscriptions from the optional kinds."""
 
 import enum
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, validates
@@ -67,6 +68,20 @@ def language_tag(language: str) -> str:
 OPTIONAL_KINDS = (MessageKind.reminder, MessageKind.update, MessageKind.proposal)
 
 
+class Restart(NamedTuple):
+    """A co-lead's "Send now" or "Send again" of a message (`OutboxMessage.sent_again_after`):
+    the message pressed (`message`), as it was then (`status`: held, failed, not sent or
+    discarded; None if not kept), its `attempts` and its server's last answer (`error`), who
+    pressed it (`by`, None if not known) and when (`at`)."""
+
+    message: int
+    status: str | None
+    attempts: int
+    error: str | None
+    by: str | None
+    at: datetime | None
+
+
 class OutboxMessage(db.Model):
     __tablename__ = "outbox"
     __table_args__ = (
@@ -102,7 +117,10 @@ class OutboxMessage(db.Model):
     # settling one's also what the one that replaces it is to say ({"what", "was", "since":
     # first change, ...}: `mail.messages.waiting.settling_withdrawn`). An invitation written
     # again while it waited to be tried again keeps when and why its server turned the one it
-    # replaces away ({"deferred": ...}: `deferred`). None for other kinds.
+    # replaces away ({"deferred": ...}: `deferred`). A message a co-lead sent ("Send now",
+    # "Send again") keeps what came before ({"again": ...}: `sent_again_after`), and one
+    # written again in its place on "Send again", which it is ({"sent_again_as": id}). None
+    # for other kinds.
     basis: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     # As whom it addressed its recipient (`MessageRole`), kept when its text is cleared: what
     # went to a presenter as a contact of their office does not tell them they present the slot
@@ -160,15 +178,30 @@ class OutboxMessage(db.Model):
         return at and datetime.fromisoformat(at), kept.get("error"), kept["message"]
 
     @property
-    def sent_again_after(self) -> tuple[int, int, str | None] | None:
-        """An invitation a co-lead sent again (`messages.again`), written again as its talk
-        then was: the message it replaces (failed, not sent or discarded), how many attempts
-        that one had, and its server's last answer; None otherwise. Its own `attempts` count
-        from 0: the sender tries it MAX_ATTEMPTS times afresh."""
-        kept = (self.basis or {}).get("again") if self.kind == MessageKind.invitation else None
+    def sent_again_after(self) -> "Restart | None":
+        """A message a co-lead sent ("Send now" or "Send again": `outbox.restarted`) since it
+        was written or tried: which message that was (itself, or the one it was written again
+        in place of: `messages.again`), as what, how many attempts it had and its server's
+        last answer, who pressed it and when; None otherwise. Its own `attempts` count from
+        then: the sender tries it MAX_ATTEMPTS times afresh."""
+        kept = (self.basis or {}).get("again")
         if not kept:
             return None
-        return kept["message"], kept.get("attempts", 0), kept.get("error")
+        at = kept.get("at")
+        return Restart(
+            kept["message"],
+            kept.get("status"),
+            kept.get("attempts", 0),
+            kept.get("error"),
+            kept.get("by"),
+            at and datetime.fromisoformat(at),
+        )
+
+    @property
+    def sent_again_as(self) -> int | None:
+        """The message a co-lead's "Send again" wrote in place of this one (superseded, its
+        server's last answer kept), as the slot then was (`messages.again`); None otherwise."""
+        return (self.basis or {}).get("sent_again_as")
 
     @validates("recipient_email")
     def _keep_mailbox(self, _key: str, value: str) -> str:

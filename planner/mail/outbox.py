@@ -335,17 +335,36 @@ RELEASABLE = (
 )
 
 
-def release(message: OutboxMessage, now: datetime) -> None:
-    """ "Send now" (held) or "Send again" (failed, not sent, discarded): the sender delivers it
-    next, with a fresh count of attempts (flushed)."""
+def release(message: OutboxMessage, now: datetime, by: str | None = None) -> None:
+    """ "Send now" (held) or "Send again" (failed, not sent, discarded) by a co-lead (`by`):
+    the sender delivers it next, with a fresh count of attempts, and its page says what came
+    before (`restarted`) (flushed)."""
     releasable(message)
     _still_as_read(
         message,
         status=MessageStatus.queued,
         next_attempt_at=now,
         attempts=0,
+        last_attempt_at=None,
         last_error=None,
+        basis={**(message.basis or {}), "again": restarted(message, by, now)},
     )
+
+
+def restarted(message: OutboxMessage, by: str | None, now: datetime) -> dict:
+    """What a message a co-lead sends ("Send now", "Send again") keeps of `message`, the one
+    pressed, sent as it is (`release`) or written again in its place (`messages.again`): which
+    message, as what (held, failed ...), how many attempts it had and its server's last
+    answer, who pressed it and when (`OutboxMessage.sent_again_after`). Read before it is
+    restarted: the sender counts its attempts afresh, from 0, MAX_ATTEMPTS in all."""
+    return {
+        "message": message.id,
+        "status": str(message.status),
+        "attempts": message.attempts,
+        "error": message.last_error,
+        "by": by,
+        "at": now.isoformat(),
+    }
 
 
 def releasable(message: OutboxMessage) -> None:
@@ -368,8 +387,9 @@ def releasable(message: OutboxMessage) -> None:
 
 def replaced_by_rewrite(message: OutboxMessage) -> None:
     """A failed, unsent or discarded message a co-lead sends again that is written again as its
-    slot is now: this one never goes (flushed)."""
-    _still_as_read(message, status=MessageStatus.superseded, last_error=None)
+    slot is now: this one never goes (flushed). It keeps its server's last answer, which its
+    page still shows (`messages.again` names the one written in its place)."""
+    _still_as_read(message, status=MessageStatus.superseded)
 
 
 def _still_as_read(message: OutboxMessage, *also, **values) -> None:
@@ -426,12 +446,14 @@ def held_messages() -> list[OutboxMessage]:
     )
 
 
-def release_held(now: datetime, held: list[OutboxMessage] | None = None) -> int:
-    """ "Send all held": the held messages (those a co-lead confirmed, or all) are queued; how
-    many (flushed)."""
+def release_held(
+    now: datetime, held: list[OutboxMessage] | None = None, by: str | None = None
+) -> int:
+    """ "Send all held" by a co-lead (`by`): the held messages (those they confirmed, or all)
+    are queued; how many (flushed)."""
     held = held_messages() if held is None else held
     for message in held:
-        release(message, now)
+        release(message, now, by)
     return len(held)
 
 

@@ -263,7 +263,7 @@ def ics(message_id: int):
 def send(message_id: int):
     message = _message(message_id)
     try:
-        sent = send_again(message, utcnow())
+        sent = send_again(message, utcnow(), editor())
     except ConflictError as error:
         db.session.rollback()  # a message written again in its place goes neither
         flash(str(error), "error")
@@ -322,7 +322,7 @@ def send_held():
             "discarded one meanwhile): nothing was sent."
         )
     try:
-        count = outbox.release_held(utcnow(), held)
+        count = outbox.release_held(utcnow(), held, editor())
     except ConflictError as error:
         db.session.rollback()  # the ones queued before it stay held too
         return _held_again(str(error))

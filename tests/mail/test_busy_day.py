@@ -560,8 +560,15 @@ def test_an_invitation_a_sender_took_and_lost_says_when_its_server_really_turned
     assert f"its server turned it away for now at {turned_away:%-d %b %Y %H:%M} UTC" in row
 
 
+def press_send(api, message_id: int) -> None:
+    """A co-lead's "Send now" or "Send again" on the message's outbox page."""
+    token = csrf_token(api, f"/outbox/{message_id}")
+    pressed = api.post(f"/outbox/{message_id}/send", data={"csrf_token": token})
+    assert pressed.status_code in (200, 302, 303), pressed.status_code
+
+
 def test_an_invitation_sent_again_after_it_failed_says_what_came_before_it(
-    api, agenda, smtp, cli, clock
+    api, agenda, smtp, cli, clock, colead
 ):
     """Aiko's server turns her invitation away for now (451); the title is corrected and the
     round writes it again, which her server then refuses for good (550): it failed after two
@@ -602,7 +609,8 @@ def test_an_invitation_sent_again_after_it_failed_says_what_came_before_it(
     db.session.refresh(again)
     assert (again.status, again.attempts) == ("sent", 1)
     row = html.unescape(api.get("/outbox?kind=invitation").get_data(as_text=True))
-    assert f"sent again by a co-lead after message {failed.id} (2 attempts: " in row
+    assert f"sent again by {colead.email} at " in row
+    assert f"UTC after message {failed.id} (2 attempts: refused by the mail server: {GONE})" in row
     assert f"its server turned it away for now {first}, as message {written.id}" in row
 
 
@@ -652,3 +660,69 @@ def test_invitations_turned_away_before_the_workshop_had_a_date_go_dated_after_o
     for address in (AIKO, ROSA):
         (invitation,) = inbox(smtp, address)
         assert "BEGIN:VEVENT" in calendar(invitation)
+
+
+def test_news_sent_again_after_it_failed_keeps_its_attempts_and_server_answer_on_its_page(
+    api, agenda, smtp, cli, clock, colead
+):
+    """The workshop is published and Ben's mailbox refuses PE's "On the agenda" news for good
+    (550): failed after one attempt. A co-lead presses "Send again" once PE fixes it; the news
+    is not written again (nothing it says changed), and the same message went back to "0
+    attempts" with its server's answer gone: nothing on its page or its row said it had
+    failed, nor that a co-lead had restarted it. Now both say who sent it again and when,
+    after how many attempts and what its server answered; the sender counts afresh."""
+    smtp.refuse[BEN] = GONE
+    assert publish_as_planned(api, agenda["meeting"]).status_code == 200
+    sender_round(cli, clock)
+    (failed,) = outbox(kind="update", recipient_email=BEN)
+    assert (failed.status, failed.attempts) == ("failed", 1)
+    smtp.refuse.clear()
+    press_send(api, failed.id)
+    (again,) = outbox(kind="update", recipient_email=BEN)
+    assert (again.id, again.status, again.attempts) == (failed.id, "queued", 0)
+    page = html.unescape(api.get(f"/outbox/{again.id}").get_data(as_text=True))
+    pressed = again.sent_again_after.at
+    assert (
+        f"<dt>Sent again</dt><dd>by {colead.email} on {pressed:%-d %b %Y %H:%M} UTC, after 1 "
+        f"attempt (refused by the mail server: {GONE}); the attempts above count from then"
+    ) in page
+    assert "waits until" not in page  # not an update waiting for further changes
+    sender_round(cli, clock)
+    (news,) = inbox(smtp, BEN)
+    assert news["Subject"] == "On the agenda: Digital transformation at INDECOPI"
+    (sent,) = outbox(kind="update", recipient_email=BEN, status="sent")
+    assert sent.attempts == 1 and sent.last_error is None
+    row = html.unescape(api.get("/outbox?kind=update").get_data(as_text=True))
+    assert (
+        f"sent again by {colead.email} at {pressed:%-d %b %Y %H:%M} UTC (after 1 attempt: "
+        f"refused by the mail server: {GONE})"
+    ) in row
+
+
+def test_a_failed_invitation_sent_again_still_shows_what_its_server_answered(
+    api, agenda, smtp, cli, clock
+):
+    """Aiko's mailbox refuses her invitation for good (550). A co-lead presses "Send again"
+    once her office fixes it, and the invitation is written again in its place: the failed
+    one's own page then showed "superseded" and nothing of its server's answer. Now it keeps
+    the answer, and links to the invitation written in its place."""
+    _, written = aiko_invited(api, agenda, cli, clock)
+    smtp.refuse[AIKO] = GONE
+    sender_round(cli, clock)
+    (failed,) = outbox(kind="invitation", recipient_email=AIKO)
+    assert (failed.id, failed.status) == (written.id, "failed")
+    smtp.refuse.clear()
+    press_send(api, failed.id)
+    (again,) = outbox(kind="invitation", recipient_email=AIKO, status="queued")
+    page = html.unescape(api.get(f"/outbox/{failed.id}").get_data(as_text=True))
+    assert "superseded (not sent)" in page
+    assert f'<dt>Error</dt><dd class="error">refused by the mail server: {GONE}</dd>' in page
+    assert f'<dt>Sent again</dt><dd>as <a href="/outbox/{again.id}">message {again.id}</a>' in page
+    assert (
+        f"A co-lead sent it again: it was written again as its slot then was, as message "
+        f"{again.id}, “{again.subject}”." in page
+    )
+    row = html.unescape(api.get("/outbox?kind=invitation").get_data(as_text=True))
+    assert f"sent again as message {again.id}" in row
+    sender_round(cli, clock)
+    assert len(inbox(smtp, AIKO)) == 1

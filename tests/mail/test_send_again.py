@@ -110,7 +110,10 @@ def test_an_invitation_sent_again_after_the_meeting_moved_says_the_slot_as_it_is
         assert "Rewritten with the slot as it is now" in page
         assert f"the one you opened (message {invitation.id})" in page
         shown = html.unescape(api.get(f"/outbox/{invitation.id}").text)
-        assert "A newer message about the same slot" in shown and new.subject in shown
+        assert (
+            f"A co-lead sent it again: it was written again as its slot then was, as "
+            f"message {new.id}, “{new.subject}”." in shown
+        )
         refused = send_again_refused(api, update)
         assert "says what holds now" in refused
 

@@ -42,9 +42,11 @@ class Sent:
     link: bool = True
 
 
-def send_again(message: OutboxMessage, now: datetime) -> Sent:
+def send_again(message: OutboxMessage, now: datetime, by: str | None = None) -> Sent:
     """Queue `message` to go next (flushed), written again where it no longer says what holds;
-    ConflictError, saying why and what to do, where it must not go."""
+    ConflictError, saying why and what to do, where it must not go. What came before it (its
+    attempts, its server's last answer) is kept, with who pressed it (`by`) and when
+    (`outbox.restarted`), on the message that goes."""
     if message.status == MessageStatus.superseded:
         raise ConflictError(why_superseded(message))
     outbox.releasable(message)
@@ -56,23 +58,25 @@ def send_again(message: OutboxMessage, now: datetime) -> Sent:
         raise ConflictError(f"Not sent: {unreached}")
     slot = db.session.get(Slot, message.slot_id) if message.slot_id is not None else None
     if message.status == MessageStatus.held or slot is None:
-        outbox.release(message, now)  # a held invitation is kept as the slot is
+        outbox.release(message, now, by)  # a held invitation is kept as the slot is
         return Sent(message)
     presenter = _presenter(slot, message)
     if message.kind == MessageKind.invitation:
-        return _invitation_again(slot, message, presenter)
+        return _invitation_again(slot, message, presenter, by, now)
     if presenter is not None and message.kind == MessageKind.update:
-        return _update_again(slot, message, presenter, now)
+        return _update_again(slot, message, presenter, by, now)
     if presenter is not None and message.kind == MessageKind.reminder:
         _reminder_holds(slot, message, presenter)
     # "Tomorrow" written yesterday is "today" now; "no presenter invited yet", to an office's
     # contact, of a talk someone was invited to since, is not.
     say_again(message, now)
-    outbox.release(message, now)
+    outbox.release(message, now, by)
     return Sent(message)
 
 
-def _invitation_again(slot: Slot, message: OutboxMessage, presenter: Invitation | None) -> Sent:
+def _invitation_again(
+    slot: Slot, message: OutboxMessage, presenter: Invitation | None, by: str | None, now: datetime
+) -> Sent:
     """An invitation that did not go is written again as the slot is now (its time in each
     zone, the meeting's status, the SEQUENCE their calendar needs), and goes: the one written
     then may name a time the slot no longer has, at a SEQUENCE their calendar ignores."""
@@ -93,28 +97,40 @@ def _invitation_again(slot: Slot, message: OutboxMessage, presenter: Invitation 
             f"(it was revoked, or the app's SECRET_KEY changed). {_EDITOR}"
         )
     # Its history, which the one written again says on the outbox page (read before it is
-    # replaced, which clears its server's answer).
-    history = sent_again(message)
+    # replaced).
+    history = sent_again(message, by, now)
     outbox.replaced_by_rewrite(message)
     # An update queued after it, not yet in a sender's hands, would reach them before it.
     withdraw_due(slot, email, (MessageKind.update,))
     written = renew_held(slot, message, gone=False, hold=False)
     if written is not None:
         written.basis = history
+        _written_in_place(message, written)
     return Sent(written, rewritten=True)
 
 
-def _update_again(slot: Slot, message: OutboxMessage, presenter: Invitation, now: datetime) -> Sent:
+def _written_in_place(message: OutboxMessage, written: OutboxMessage) -> None:
+    """`message`, replaced on "Send again", names the one written in its place, which its page
+    links to beside its server's last answer (`OutboxMessage.sent_again_as`) (flushed)."""
+    message.basis = {**(message.basis or {}), "sent_again_as": written.id}
+    db.session.flush()
+
+
+def _update_again(
+    slot: Slot, message: OutboxMessage, presenter: Invitation, by: str | None, now: datetime
+) -> Sent:
     """An update that did not go goes as written while it holds; written again as the slot is
     now once its SEQUENCE is behind the feed's or not above what their calendar holds, or its
     link no longer opens their page. Not before their invitation, which it needs
     (`outbox.before_invitation`, asked first)."""
     if not behind(message, slot, held=True) and not _link_gone(message, presenter):
-        outbox.release(message, now)
+        outbox.release(message, now, by)
         return Sent(message)
+    history = outbox.restarted(message, by, now)
     outbox.replaced_by_rewrite(message)
-    # What it said (one written before every update kept it: what it kept while it settled).
-    basis = message.basis or {}
+    # What it said (one written before every update kept it: what it kept while it settled),
+    # not what came before it.
+    basis = {key: value for key, value in (message.basis or {}).items() if key != "again"}
     written = update_again(slot, basis.get("said", basis))
     if written is None:
         raise ConflictError(
@@ -125,9 +141,9 @@ def _update_again(slot: Slot, message: OutboxMessage, presenter: Invitation, now
         )
     # A co-lead sends it: it goes now, not after waiting for further changes.
     written.next_attempt_at = now
-    if written.basis is not None:
-        written.basis = {"said": written.basis["said"]}
-    db.session.flush()
+    said = {"said": written.basis["said"]} if written.basis is not None else {}
+    written.basis = {**said, "again": history}
+    _written_in_place(message, written)
     return Sent(written, rewritten=True, link=presenter.private_token is not None)
 
 
@@ -160,6 +176,13 @@ def _reminder_holds(slot: Slot, message: OutboxMessage, presenter: Invitation) -
 def why_superseded(message: OutboxMessage) -> str:
     """Why a superseded message never goes, and what a co-lead may do instead."""
     said = "This message is superseded: it never goes."
+    if (again := message.sent_again_as) is not None:
+        written = db.session.get(OutboxMessage, again)
+        named = f", “{written.subject}”" if written is not None else ""
+        return (
+            f"{said} A co-lead sent it again: it was written again as its slot then was, as "
+            f"message {again}{named}."
+        )
     if message.last_error:
         # The sender's reason, the only one a superseded message keeps (`outbox.too_late`).
         reason = message.last_error.removeprefix("not sent: ")

@@ -1,6 +1,8 @@
 """The invitation that asks a presenter to present: written (or held for a co-lead's review),
 written again while held, and superseded when the same presenter gets a new link."""
 
+from datetime import datetime
+
 from sqlalchemy import select, update
 
 from planner.addresses import mailbox
@@ -29,7 +31,7 @@ from planner.mail.messages.writing import (
     slot_context,
 )
 from planner.mail.models import MessageKind, MessageRole, MessageStatus, OutboxMessage
-from planner.mail.outbox import Recipient, hold_invitations
+from planner.mail.outbox import Recipient, hold_invitations, restarted
 from planner.presenters.models import Invitation
 from planner.timezones import moment_in_language
 
@@ -186,20 +188,16 @@ def turned_away(invitation: OutboxMessage) -> dict:
     return kept
 
 
-def sent_again(invitation: OutboxMessage) -> dict:
-    """What an invitation a co-lead sends again (`again.send_again`: its server said no for
-    good, the sender gave up, or it was discarded), written again as the talk now is, keeps of
-    the one it replaces (its `basis`): which message that was, how many attempts it had and
-    its server's last answer (`OutboxMessage.sent_again_after`), and when its server first
-    turned it away for now, if it was written again so (`OutboxMessage.deferred`). Read before
-    it is replaced (`outbox.replaced_by_rewrite` clears its answer). The one written again
-    counts its own attempts from 0: the sender tries it MAX_ATTEMPTS times afresh."""
+def sent_again(invitation: OutboxMessage, by: str | None, now: datetime) -> dict:
+    """What an invitation a co-lead (`by`) sends again (`again.send_again`: its server said no
+    for good, the sender gave up, or it was discarded), written again as the talk now is, keeps
+    of the one it replaces (its `basis`): what any message a co-lead sends keeps
+    (`outbox.restarted`: which message, its attempts, its server's last answer, who pressed it
+    and when), and when its server first turned it away for now, if it was written again so
+    (`OutboxMessage.deferred`). Read before it is replaced. The one written again counts its
+    own attempts from 0: the sender tries it MAX_ATTEMPTS times afresh."""
     kept = {key: value for key, value in (invitation.basis or {}).items() if key == "deferred"}
-    kept["again"] = {
-        "message": invitation.id,
-        "attempts": invitation.attempts,
-        "error": invitation.last_error,
-    }
+    kept["again"] = restarted(invitation, by, now)
     return kept
 
 
