@@ -156,13 +156,33 @@ class OutboxMessage(db.Model):
     @property
     def retry_at(self) -> datetime | None:
         """When a message its server turned away is due to be tried again: `delay_after` its
-        attempts from its last (`sender._record_failure` sets its next attempt so). None before
-        any attempt, or when its last is not known (tried before `last_attempt_at` was kept)."""
+        attempts from its last (`sender._record_failure` sets its next attempt so), or when it
+        was written, if later. None before any attempt, or when its last is not known (tried
+        before `last_attempt_at` was kept). Past, it goes in the sender's next round (its
+        outbox page says so, not a time gone by); a sender's lease moves its next attempt on,
+        not this."""
         from planner.mail.sender import delay_after  # the sender reads this model
 
         if not self.attempts or self.last_attempt_at is None:
             return None
-        return self.last_attempt_at + delay_after(self.attempts)
+        # Never before it was written: one written again in place of one waiting to be tried
+        # again (`messages.invitations.renew_retried`) keeps its attempts and its last, and is
+        # due at once, in the round that wrote it, not when the one it replaces was due.
+        due = self.last_attempt_at + delay_after(self.attempts)
+        return max(due, self.created_at) if self.created_at is not None else due
+
+    def next_try(self, now: datetime) -> tuple[datetime | None, bool]:
+        """When a queued message its server turned away is tried next, as of `now`, as its
+        outbox page says it: (its `retry_at`, False) while it waits; (None, False) once that
+        is past: in the sender's next round (one written again in place of one waiting is due
+        when written, `retry_at`); (when its lease ends, True) when a sender has it, trying it
+        now (were that sender to stop, it is due again then: `sender.LEASE`)."""
+        due = self.retry_at or self.next_attempt_at
+        if due > now:
+            return due, False
+        if self.next_attempt_at > now:
+            return self.next_attempt_at, True
+        return None, False
 
     @property
     def deferred(self) -> tuple[datetime | None, str | None, int] | None:

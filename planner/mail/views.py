@@ -216,6 +216,7 @@ def message_page(message_id: int, status: int = 200):
             newer=newer,
             why_not=why_superseded(message) if superseded else None,
             held_by_restore=outbox.held_by_restore(message),
+            now=utcnow(),
             text_body=_unshared(message.text_body),
             hidden=HIDDEN,
             labels=STATUS_LABELS,
