@@ -599,6 +599,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("agenda.edit_slot", "GET"): colead_page,
     ("agenda.edit_slot", "POST"): colead_page,
     ("agenda.move", "POST"): colead_page,
+    ("agenda.share_time", "POST"): colead_page,
     ("agenda.confirm_delete_slot", "GET"): colead_page,
     ("agenda.delete_slot", "POST"): colead_page,
     ("materials.upload", "POST"): colead_page,

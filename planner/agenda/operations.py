@@ -397,6 +397,54 @@ def follow_slots(meeting: Meeting) -> None:
     _touch(meeting, ["duration_minutes"], SIGNIFICANT_MEETING)
 
 
+def unplanned_minutes(meeting: Meeting) -> int:
+    """Minutes of a pinned length left after the last slot ends: time no slot plans (0 when the
+    meeting follows its slots, has none, or they fill it or overrun it)."""
+    end = slots_end_minutes(meeting)
+    if not meeting.duration_pinned or end is None:
+        return 0
+    return max(meeting.duration_minutes - end, 0)
+
+
+def sharing_talks(meeting: Meeting) -> list[Slot]:
+    """The talks that can take the unplanned time: presentations still on from the last slot
+    pinned to a time on (one before it would run into it); breaks and discussions keep their
+    length."""
+    slots = [s for s in meeting.slots if s.status != SlotStatus.cancelled]
+    pinned = [index for index, s in enumerate(slots) if s.offset_minutes is not None]
+    return [s for s in slots[pinned[-1] if pinned else 0 :] if s.kind == "presentation"]
+
+
+def share_unplanned_time(meeting: Meeting) -> list[Slot]:
+    """Lengthen the talks evenly, in whole minutes (the first ones a minute more while minutes
+    remain), until the slots fill the meeting's pinned length: what a co-lead who gave a
+    workshop three hours did by hand, a talk at a time (helper-365). Each talk changes through
+    `apply_slot`, as an edit of its length would: its presenter is told (asked to confirm again,
+    if they had confirmed), its calendars follow. Returns the talks lengthened."""
+    refuse_if_cancelled(meeting)
+    if meeting.took_place():
+        raise AgendaError(
+            "The meeting has taken place: its talks keep the lengths they had.", status=409
+        )
+    minutes, talks = unplanned_minutes(meeting), sharing_talks(meeting)
+    if not minutes:
+        raise AgendaError("The slots fill the meeting: no time is left to share.", status=409)
+    if not talks:
+        raise AgendaError(
+            f"No talk follows the last slot pinned to a time to take the {minutes} minutes: "
+            "lengthen a slot or shorten the meeting.",
+            status=409,
+        )
+    each, rest = divmod(minutes, len(talks))
+    lengthened = []
+    for index, talk in enumerate(talks):
+        if extra := each + (index < rest):
+            apply_slot(talk, meeting, {"duration_minutes": talk.duration_minutes + extra})
+            lengthened.append(talk)
+    meeting.updated_at = utcnow()
+    return lengthened
+
+
 def _place(placed: Sequence[tuple[Slot, SlotTimes]], keeps_status: Slot | None = None) -> None:
     """Write the laid-out times; `keeps_status` is a slot whose status the same change sets."""
     for position, (slot, times) in enumerate(placed):

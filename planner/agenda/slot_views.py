@@ -25,7 +25,9 @@ from planner.agenda.operations import (
     refuse_a_talk_given,
     refuse_if_cancelled,
     remove_slot,
+    share_unplanned_time,
     slot_fields_from_proposal,
+    unplanned_minutes,
 )
 from planner.agenda.queries import office_presents_already
 from planner.agenda.view_helpers import (
@@ -393,6 +395,42 @@ def move(slot_id: int):
         flash(moved, "success")
     say_who_is_asked_again(slot.meeting)
     # Back at the row moved, where the co-lead's eyes and keyboard were.
+    return redirect(here)
+
+
+@bp.post("/meetings/<int:meeting_id>/share-time")
+@colead_required
+def share_time(meeting_id: int):
+    """The minutes of a pinned length that no slot plans, shared evenly among the talks: one
+    action, where a co-lead lengthened each talk by hand (helper-365)."""
+    meeting = meeting_or_404(meeting_id, drafts=True)
+    here = url_for(".edit", meeting_id=meeting_id) + "#slots"
+    if changed_since_asked(meeting, "agenda", "shared out", field="agenda_version"):
+        # Shared among the talks the co-lead saw, or not at all.
+        return editor_page(meeting, status=409)
+    minutes = unplanned_minutes(meeting)
+    done: list[list[Slot]] = []
+    try:
+        raced = lost_race(lambda: done.append(share_unplanned_time(meeting)))
+    except AgendaError as error:
+        undo_refused()
+        flash(str(error), "error")
+        return editor_page(db.get_or_404(Meeting, meeting_id), status=error.status)
+    if raced:
+        flash(
+            "The agenda changed at the same moment (another co-lead saved it): nothing was "
+            "shared out. Here it is as it is now; decide again.",
+            "error",
+        )
+        return editor_page(db.get_or_404(Meeting, meeting_id), status=409)
+    talks = done[0]
+    lengths = word_list([f"“{t.title}” {t.duration_minutes}" for t in talks], "en")
+    shared = (
+        f"The {minutes} unplanned minutes are shared among {len(talks)} "
+        f"talk{'s' * (len(talks) > 1)}, now (in minutes): {lengths}."
+    )
+    flash(emailed_note(shared), "success")
+    say_who_is_asked_again(meeting)
     return redirect(here)
 
 
