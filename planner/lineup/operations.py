@@ -14,7 +14,10 @@ from planner.agenda.operations import (
     before_closing,
     create_meeting,
     create_slot,
+    share_unplanned_time,
+    sharing_talks,
     slot_fields_from_proposal,
+    unplanned_minutes,
 )
 from planner.db_types import utcnow
 from planner.extensions import db
@@ -280,7 +283,9 @@ def _description(focus: int, title: str, others: set[int], survey: str) -> str:
     )
 
 
-def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = None) -> Acceptance:
+def accept_lineup(
+    lineup: Lineup, editor: str | None, into: Meeting | None = None, length: int | None = None
+) -> Acceptance:
     """Turn a line-up into agenda slots: one proposed slot per presentation, in order, added to
     `into` (a draft meeting) or to a new draft workshop, through the agenda's own operations.
     A presentation an office volunteered is its proposal; any other carries the office's project
@@ -289,6 +294,10 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
     Into a draft, a presentation the draft already holds (the same office on the same
     recommendation) is not added twice, and the new ones go before its closing slots, as
     "Schedule" places a proposal.
+
+    A new workshop given a `length` keeps it (pinned), its talks sharing evenly what the
+    presentations and the discussion leave (`share_unplanned_time`), as a co-lead who gives a
+    workshop three hours means; without one it ends with its last slot.
 
     Accepting again returns the agenda made the first time, also when two co-leads accept at
     the same moment: the line-up's version lets one of them through, and the other's draft is
@@ -308,6 +317,7 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
             "title": f"Workshop on Rec {focus}: {recommendations[focus].short_title}"[:200],
             "kind": "workshop",
             "recommendation": focus,
+            **({} if length is None else {"duration_minutes": length}),
             # Public once published: what the meeting is, not how it was planned (line-ups are
             # the co-leads'; the draft's page links its line-up for them).
             "description": _description(
@@ -384,6 +394,8 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
                 "duration_minutes": DISCUSSION_MINUTES,
             },
         )
+        if unplanned_minutes(meeting) and sharing_talks(meeting):
+            share_unplanned_time(meeting)
     meeting.updated_at = utcnow()
     lineup.meeting = meeting
     try:

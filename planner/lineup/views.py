@@ -3,7 +3,9 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from planner.accounts.security import colead_required, editor
+from planner.agenda.checks import AgendaError, check_minutes
 from planner.agenda.models import Meeting, MeetingStatus, Slot
+from planner.agenda.operations import slots_end_minutes, unplanned_minutes
 from planner.agenda.queries import given_presentations, lineup_target_choices, workshop_focuses
 from planner.agenda.report import Topic, held_meetings, topics
 from planner.db_types import db_int, utcnow
@@ -343,6 +345,23 @@ def _on_topic(result: dict) -> dict:
     return {"history": history, "already_served": already}
 
 
+def _length_asked(into: Meeting | None) -> tuple[int | None, str | None]:
+    """The length typed for a new workshop (None: it follows its slots), or why it is refused."""
+    text = request.form.get("length", "").strip()
+    if not text:
+        return None, None
+    if into is not None:
+        return None, (
+            "A length is for a new workshop: the draft chosen keeps its own (set it on its "
+            "editor). Empty the length, or choose “a new draft workshop”."
+        )
+    try:
+        value = int(text) if text.isascii() and text.isdigit() else text
+        return check_minutes(value, "The workshop's length"), None
+    except AgendaError as error:
+        return None, f"{error} Type it again below, or leave it empty."
+
+
 @bp.post("/<int:lineup_id>/accept")
 @colead_required
 def accept(lineup_id: int):
@@ -368,17 +387,29 @@ def accept(lineup_id: int):
                 "draft agenda or a new draft workshop. Choose again below.",
                 409,
             )
-    accepted = accept_lineup(lineup, editor=editor(), into=into)
+    length, problem = _length_asked(into)
+    if problem:
+        return _detail(lineup, problem, 400)
+    accepted = accept_lineup(lineup, editor=editor(), into=into, length=length)
     meeting = accepted.meeting
     if not accepted.made:
         flash("This line-up was accepted before; here is its draft agenda.", "warning")
     elif into is None:
         # The agenda page it leads to has no date fields: say where they are (helper-218).
+        lasting = "" if length is None else f", {length} minutes long"
         flash(
-            f"Line-up #{lineup.id} is now a draft agenda: “Edit the agenda” below sets its date "
-            "and start and invites its presenters.",
+            f"Line-up #{lineup.id} is now a draft agenda{lasting}: “Edit the agenda” below sets "
+            "its date and start and invites its presenters.",
             "success",
         )
+        if length is not None and (left := unplanned_minutes(meeting)):
+            flash(f"{left} minutes of it are not planned: no talk could take them.", "warning")
+        elif length is not None and (end := slots_end_minutes(meeting)) > length:
+            flash(
+                f"Its slots take {end} minutes, more than the {length} given: shorten some on "
+                "its editor, or lengthen the meeting.",
+                "warning",
+            )
     else:
         talks = f"{accepted.added} presentation{'' if accepted.added == 1 else 's'}"
         flash(f"Line-up #{lineup.id} added {talks} to “{meeting.title}”.", "success")

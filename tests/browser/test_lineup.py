@@ -65,8 +65,12 @@ def test_propose_adjust_and_accept(colead_page, live_server, survey):
     page.get_by_label("At least this many from smaller offices").fill("1")
     page.get_by_role("button", name="Find the best line-up").click()
     page.get_by_role("link", name="line-up #").click()
+    # Three hours, asked as it is accepted (helper-369): its five talks share what the half
+    # hour of discussion leaves, 30 minutes each.
+    page.get_by_label("lasting").fill("180")
+    shoot(page, "lineup-3-accept-lasting")
     page.get_by_role("button", name="Accept: make it a draft agenda").click()
-    expect(page.get_by_role("status")).to_contain_text("is now a draft agenda")
+    expect(page.get_by_role("status")).to_contain_text("is now a draft agenda, 180 minutes long")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Workshop on Rec 10")
     # Five presentations, then half an hour of discussion: the draft ends with it.
     expect(page.locator("table tbody tr")).to_have_count(6)

@@ -1568,3 +1568,59 @@ def test_a_line_up_names_the_survey_it_read_in_the_list_and_the_api(client, surv
         "CWS/14/2026",
         "CWS/13/26",
     ]
+
+
+def test_a_line_up_accepted_for_three_hours_makes_a_workshop_its_talks_fill(client, survey):
+    """helper-369: Ana accepted a 4-talk line-up, then set the workshop to 180 minutes; its
+    agenda ran 110 and left 70 empty until she lengthened each talk by hand. Asked the length
+    as she accepts it, the talks share what the discussion leaves."""
+    post_rules(client, slots="4")
+    lineup = db.session.scalar(select(Lineup))
+    page = client.get(f"/lineups/{lineup.id}").get_data(as_text=True)
+    assert 'name="length" type="number"' in page and "longer: its talks share the time" in page
+    token = csrf_token(client, f"/lineups/{lineup.id}")
+    response = client.post(
+        f"/lineups/{lineup.id}/accept", data={"csrf_token": token, "length": "180"}
+    )
+    assert response.status_code == 302
+    meeting = db.session.scalar(select(Meeting))
+    assert (meeting.duration_minutes, meeting.duration_pinned) == (180, True)
+    assert [s.duration_minutes for s in meeting.slots] == [38, 38, 37, 37, 30]
+    opened = html.unescape(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "is now a draft agenda, 180 minutes long:" in opened
+    edit = client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
+    assert "not planned" not in edit and "length-mismatch" not in edit
+
+
+def test_a_length_no_workshop_can_take_comes_back_with_the_choice_kept(client, survey):
+    post_rules(client, slots="4")
+    lineup = db.session.scalar(select(Lineup))
+    token = csrf_token(client, f"/lineups/{lineup.id}")
+    for typed, said in (
+        ("three hours", "The workshop's length must be a whole number of minutes."),
+        ("0", "The workshop's length must be positive."),
+        ("100000", "The workshop's length must be at most 720 minutes."),
+    ):
+        refused = client.post(
+            f"/lineups/{lineup.id}/accept", data={"csrf_token": token, "length": typed}
+        )
+        assert refused.status_code == 400
+        page = html.unescape(refused.get_data(as_text=True))
+        assert said in page and f'value="{typed}"' in page
+    assert db.session.scalar(select(func.count()).select_from(Meeting)) == 0
+    # Shorter than its slots: made, and told what to shorten.
+    short = client.post(f"/lineups/{lineup.id}/accept", data={"csrf_token": token, "length": "90"})
+    opened = html.unescape(client.get(short.headers["Location"]).get_data(as_text=True))
+    assert "Its slots take 110 minutes, more than the 90 given" in opened
+    # Into a draft, a length is refused: the draft keeps its own; the draft chosen stays chosen.
+    post_rules(client, slots="3")
+    second = db.session.scalars(select(Lineup).order_by(Lineup.id)).all()[-1]
+    draft = db.session.scalar(select(Meeting))
+    refused = client.post(
+        f"/lineups/{second.id}/accept",
+        data={"csrf_token": token, "meeting": str(draft.id), "length": "180"},
+    )
+    assert refused.status_code == 400
+    page = html.unescape(refused.get_data(as_text=True))
+    assert "A length is for a new workshop: the draft chosen keeps its own" in page
+    assert f'<option value="{draft.id}" selected>' in page
