@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from planner.agenda.checks import AgendaError
@@ -15,6 +15,7 @@ from planner.extensions import db
 from planner.offices.models import OFFICE_CODE, Office, typed_code
 from planner.presenters.models import Invitation
 from planner.proposals.models import Proposal
+from planner.recommendations.models import Recommendation
 from planner.survey.models import Survey
 from planner.survey.operations import latest_survey, respondent_offices
 
@@ -208,6 +209,30 @@ def meetings(*, include_drafts: bool) -> list[tuple[Meeting, int]]:
     if not include_drafts:
         query = query.where(Meeting.status != MeetingStatus.draft)
     return [(meeting, count) for meeting, count in db.session.execute(query)]
+
+
+def meetings_on(number: int, *, include_drafts: bool) -> list[Meeting]:
+    """The meetings on a recommendation, for its page, in the list's order: those set on it, and
+    those holding a talk on it still on (a general meeting's); not a cancelled one, drafts for
+    co-leads only. Two queries, their agendas unread."""
+    talk_on_it = Slot.recommendations.any(Recommendation.number == number)
+    query = (
+        select(Meeting)
+        .where(
+            or_(
+                Meeting.recommendation_number == number,
+                Meeting.slots.any(
+                    and_(Slot.kind == "presentation", Slot.status.not_in(NOT_GIVEN), talk_on_it)
+                ),
+            ),
+            Meeting.status != MeetingStatus.cancelled,
+        )
+        .options(selectinload(Meeting.recommendation))
+        .order_by(*_IN_ORDER)
+    )
+    if not include_drafts:
+        query = query.where(Meeting.status != MeetingStatus.draft)
+    return list(db.session.scalars(query))
 
 
 def in_list_order(

@@ -2,7 +2,9 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
-from planner.accounts.security import colead_required, editor
+from planner.accounts.security import colead_required, editor, is_colead
+from planner.agenda.queries import meetings_on
+from planner.db_types import utcnow
 from planner.extensions import db
 from planner.forms import saved_unless_stale
 from planner.matching.sources import focus_readings
@@ -61,12 +63,18 @@ def detail(number: int):
     ]
     # A Q4 answer that only plans or asks for help is no presenter: each says how it reads.
     readings = focus_readings(answers)
+    # The meetings on it, from its page (helper-369: they were on the Meetings list alone).
+    now = utcnow()
+    on_it = meetings_on(number, include_drafts=is_colead())
     return render_template(
         "recommendations/detail.html",
         recommendation=recommendation,
         survey=survey,
         sections=sections,
         readings=readings,
+        # Held: published and over, latest first; the rest (drafts too) planned, soonest first.
+        planned=[m for m in on_it if not m.took_place(now)],
+        held=[m for m in reversed(on_it) if m.took_place(now)],
         # Against the round before: which offices name it now and no longer.
         since=changes_since_previous(survey, recommendation=number) if survey else None,
     )

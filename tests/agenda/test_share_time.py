@@ -2,15 +2,9 @@
 shares that time evenly among its talks in one action (helper-369: Ana set the Rec 5 workshop
 to 180 minutes, its agenda ran 110, and she lengthened four talks by hand)."""
 
-import pytest
-
 from planner.agenda.models import Meeting
 from planner.extensions import db
 from tests.support import form_in
-
-# SQLite only: the statements here are the slot edits' and the editor's, sent on PostgreSQL by
-# the tests of those.
-pytestmark = pytest.mark.one_database
 
 START = "2027-03-09T14:00:00+01:00"
 SHARE = 'name="agenda_version"'

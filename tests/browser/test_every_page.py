@@ -108,6 +108,7 @@ COLEAD = (
     "/offices/AU/feed/email",
     "/offices/contacts/{contact}/edit",
     "/offices/contacts/{contact}/delete",
+    "/recommendations/10",  # the meetings on it, drafts too (helper-369)
     "/recommendations/10/edit",
     "/recommendations/10/matches",
     "/recommendations/10/matches/marks?audience=ES&presenter=AU",

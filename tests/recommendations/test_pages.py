@@ -131,3 +131,67 @@ def test_a_recommendation_page_says_who_names_it_now_and_no_longer(client, surve
     assert rows["Big challenge (Q6)"][2] == "KG"
     assert 'href="/offices/EM?survey=CWS-13-26">EM</a>' in page
     assert 'href="/offices/ZA?survey=CWS-14-2026">ZA</a>' in page
+
+
+def test_a_recommendation_s_page_links_the_meetings_on_it(client, api, survey):
+    """helper-369: the Rec 5 page did not link to the workshops on it; they were only on the
+    Meetings list. Planned ones soonest first, held ones latest first, a draft to co-leads only,
+    a general meeting with a talk on it too; a cancelled one, or one on another, not."""
+    from tests.support import publish_as_planned
+
+    def meeting(title: str, starts_at: str, **fields) -> int:
+        made = api.post(
+            "/api/v1/meetings",
+            json={"title": title, "starts_at": starts_at, "time_zone": "Europe/Zurich", **fields},
+        )
+        assert made.status_code == 201, made.get_json()
+        return made.get_json()["id"]
+
+    def talk(meeting_id: int, number: int) -> None:
+        slot = {
+            "title": "Talk",
+            "office": "AU",
+            "recommendations": [number],
+            "duration_minutes": 20,
+        }
+        assert api.post(f"/api/v1/meetings/{meeting_id}/slots", json=slot).status_code == 201
+
+    held = meeting("Rec 5 workshop 2025", "2025-11-04T13:00:00+01:00", recommendation=5)
+    coming = meeting(
+        "Rec 5 workshop, Sydney's hours", "2027-03-09T08:00:00+01:00", recommendation=5
+    )
+    draft = meeting("Rec 5 workshop, Lima's hours", "2027-03-16T15:00:00+01:00", recommendation=5)
+    general = meeting("Task Force plenary", "2027-04-20T13:00:00+02:00")
+    other = meeting("Rec 10 workshop", "2027-05-11T13:00:00+02:00", recommendation=10)
+    cancelled = meeting("Rec 5 workshop, withdrawn", "2027-06-08T13:00:00+02:00", recommendation=5)
+    for meeting_id, number in (
+        (held, 5),
+        (coming, 5),
+        (draft, 5),
+        (general, 5),
+        (other, 10),
+        (cancelled, 5),
+    ):
+        talk(meeting_id, number)
+    for meeting_id in (held, coming, general, other, cancelled):
+        assert publish_as_planned(api, meeting_id).status_code == 200
+    assert api.delete(f"/api/v1/meetings/{cancelled}").status_code == 200
+
+    def listed(page: str, heading: str) -> list[str]:
+        part = page.split(f">{heading}</h3>", 1)[1].split("</ul>", 1)[0]
+        return re.findall(r'<a href="/meetings/(\d+)">', part)
+
+    seen = client.get("/recommendations/5").get_data(as_text=True)
+    assert listed(seen, "Planned") == [str(coming), str(general)]
+    assert listed(seen, "Held") == [str(held)]
+    assert (
+        "Lima&#39;s hours" not in seen and "withdrawn" not in seen and "Rec 10 workshop" not in seen
+    )
+    assert "Tue 9 Mar 2027, 08:00–08:20 (UTC+1) in Geneva" in html.unescape(seen)
+    assert 'href="#meetings-heading">Meetings on it (3)' in seen
+    by_colead = api.get("/recommendations/5").get_data(as_text=True)
+    assert listed(by_colead, "Planned") == [str(coming), str(draft), str(general)]
+    assert '<span class="status status-draft">draft</span>' in by_colead
+    # A recommendation no meeting is on says so, and offers the co-leads a line-up for it.
+    none = api.get("/recommendations/7").get_data(as_text=True)
+    assert "No meeting on Rec 7 yet: " in none and 'href="/lineups/new?focus=7"' in none

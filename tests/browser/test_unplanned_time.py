@@ -1,0 +1,67 @@
+"""Ana's Rec 5 workshop in the browser (helper-369): given three hours, its editor says the 70
+minutes its slots leave and shares them among the talks in one click, at 1280 and 390 px; the
+recommendation's page links the workshop, on a phone too."""
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import FITS_WIDTH, ON_A_PHONE, shoot, sign_in
+from tests.support import publish_as_planned
+
+
+def _workshop(api) -> int:
+    made = api.post(
+        "/api/v1/meetings",
+        json={
+            "title": "Rec 5 workshop",
+            "starts_at": "2027-03-09T14:00:00+01:00",
+            "time_zone": "Europe/Zurich",
+            "recommendation": 5,
+        },
+    )
+    meeting = made.get_json()["id"]
+    for office in ("AU", "JP", "PE", "EP"):
+        talk = {"title": f"{office} on Rec 5", "office": office, "recommendations": [5]}
+        api.post(f"/api/v1/meetings/{meeting}/slots", json={**talk, "duration_minutes": 20})
+    discussion = {"title": "Discussion", "kind": "discussion", "duration_minutes": 30}
+    api.post(f"/api/v1/meetings/{meeting}/slots", json=discussion)
+    assert api.patch(f"/api/v1/meetings/{meeting}", json={"duration_minutes": 180}).status_code
+    return meeting
+
+
+def test_three_hours_shared_among_four_talks_and_linked_from_rec_5(
+    browser, live_server, colead_client, survey
+):
+    meeting = _workshop(colead_client)
+    phone = browser.new_context(**ON_A_PHONE)
+    small = phone.new_page()
+    sign_in(small, live_server)
+    small.goto(f"{live_server}/meetings/{meeting}/edit")
+    panel = small.locator("#length-mismatch")
+    expect(panel).to_contain_text("70 minutes of this meeting are not planned")
+    assert small.evaluate(FITS_WIDTH), "the editor is wider than a phone"
+    panel.scroll_into_view_if_needed()
+    shoot(small, "unplanned-1-phone", full_page=False)
+    desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = desk.new_page()
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/meetings/{meeting}/edit")
+    page.get_by_role("button", name="Share the 70 minutes among the 4 talks").click()
+    expect(page.get_by_role("status")).to_contain_text("The 70 unplanned minutes are shared")
+    minutes = page.locator("table.agenda-edit tbody td[data-label=Minutes]")
+    expect(minutes).to_have_text(["38", "38", "37", "37", "30"])
+    expect(page.locator("table.agenda-edit tbody tr").last.locator("td.time")).to_contain_text(
+        "16:30–17:00"
+    )
+    expect(page.locator("#length-mismatch")).to_have_count(0)
+    shoot(page, "unplanned-2-shared")
+    desk.close()
+
+    assert publish_as_planned(colead_client, meeting).status_code == 200
+    small.goto(f"{live_server}/recommendations/5")
+    on_it = small.locator("#meetings")
+    on_it.scroll_into_view_if_needed()
+    assert small.evaluate(FITS_WIDTH), "the recommendation's page is wider than a phone"
+    shoot(small, "unplanned-3-rec-5-phone", full_page=False)
+    on_it.get_by_role("link", name="Rec 5 workshop").click()
+    expect(small.get_by_role("heading", level=1)).to_have_text("Rec 5 workshop")
+    phone.close()
