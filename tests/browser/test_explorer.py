@@ -291,6 +291,9 @@ def test_a_heatmap_of_200_offices_keeps_its_columns_numbered(browser, live_serve
         page.locator("svg:has(#heatmap-title) a.label").nth(10 + 150).scroll_into_view_if_needed()
         shoot(page, f"overview-200-{width}", full_page=False)
         page.get_by_role("link", name="The heatmap as a table").click()
+        # Scrolled once the table is whole: scrolled halfway down a table still coming (a click
+        # returns as the new page begins), the pane was scrolled nowhere on a loaded machine.
+        page.wait_for_url("**/heatmap?question=focus")
         pane = page.locator(".heatmap-pane")
         pane.evaluate("pane => { pane.scrollTop = pane.scrollHeight / 2; pane.scrollLeft = 80; }")
         pane.scroll_into_view_if_needed()
