@@ -226,6 +226,18 @@ def the_message_has_the_focus(page, text: str) -> None:
     assert " ".join(text.split()) in said, said
 
 
+def the_refusal_has_the_focus(page):
+    """A refused form's page, once its script ran: the error summary has the focus (messages.js,
+    once the page is read whole), and is returned. A link of the summary clicked before that
+    moved the focus to its field, and the script then took it back to the summary (a loaded
+    CI machine: "Recommendations" left the focus on the summary, not on the group's first box)."""
+    from playwright.sync_api import expect
+
+    summary = page.locator(".error-summary").first
+    expect(summary).to_be_focused()
+    return summary
+
+
 def focused_in_the_accessibility_tree(page) -> str:
     """The words of the node Chromium's accessibility tree says is focused, and of all the
     nodes under it; "" where it says none is (an element hidden from it)."""

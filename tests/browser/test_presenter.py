@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     shoot,
     sign_in,
     the_message_has_the_focus,
+    the_refusal_has_the_focus,
 )
 from tests.presenters.support import MEETING
 from tests.support import publish_as_planned
@@ -127,7 +128,7 @@ def test_the_answer_is_a_group_with_its_error(page, live_server, colead_client, 
     answer = page.get_by_role("group", name="Your answer")
     expect(answer).to_have_accessible_description("Choose an answer.")
     expect(answer.get_by_role("radio")).to_have_count(3)
-    page.locator(".error-summary").get_by_role("link", name="Your answer").click()
+    the_refusal_has_the_focus(page).get_by_role("link", name="Your answer").click()
     expect(answer.get_by_role("radio", name="I confirm: I will present")).to_be_focused()
 
 

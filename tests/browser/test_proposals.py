@@ -4,7 +4,12 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import shoot, sign_in, the_message_has_the_focus
+from tests.browser.conftest import (
+    shoot,
+    sign_in,
+    the_message_has_the_focus,
+    the_refusal_has_the_focus,
+)
 
 SCRIPT_TITLE = "<script>document.title='pwned'</script>Blockchain registers"
 
@@ -131,10 +136,10 @@ def test_the_error_summary_moves_to_a_group_of_boxes(phone, live_server, survey)
     list, which takes no focus: a click moved nowhere. They move to the group's first box."""
     phone.goto(live_server + "/volunteer")
     phone.get_by_role("button", name="Send the proposal").click()
-    summary = phone.locator(".error-summary")
+    summary = the_refusal_has_the_focus(phone)
     for name, first in (("Recommendations", "recommendations-0"), ("Maturity", "maturity-0")):
         summary.get_by_role("link", name=name, exact=True).click()
-        assert phone.evaluate("document.activeElement.id") == first
+        expect(phone.locator(f"#{first}")).to_be_focused()
 
 
 def test_a_link_to_a_field_stops_below_its_label(phone, live_server, survey):
@@ -143,7 +148,7 @@ def test_a_link_to_a_field_stops_below_its_label(phone, live_server, survey):
     where a field's is red and bold."""
     phone.goto(live_server + "/volunteer")
     phone.get_by_role("button", name="Send the proposal").click()
-    summary = phone.locator(".error-summary")
+    summary = the_refusal_has_the_focus(phone)
     for name, heading in (
         ("Abstract", "label[for=abstract]"),
         ("Recommendations", "fieldset:has(#recommendations-0) legend"),
@@ -201,7 +206,7 @@ def test_a_window_typed_backwards_is_said_in_the_summary_and_at_its_row(phone, l
     phone.get_by_role("button", name="Send the proposal").click()
     asked = "09:00 is before 12:00: this window runs overnight"
     expect(phone.get_by_text(asked)).to_have_count(2)
-    summary = phone.locator(".error-summary")
+    summary = the_refusal_has_the_focus(phone)
     expect(summary).to_contain_text("Your availability windows: Window 1, To: " + asked)
     summary.get_by_role("link", name="Your availability windows", exact=True).click()
     ends = phone.locator("#windows-0-ends")
