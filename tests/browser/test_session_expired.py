@@ -24,7 +24,7 @@ def test_send_again_after_the_session_expired(page, live_server, survey):
     page.check("input[name=maturity][value=pilot]")
     page.context.clear_cookies()  # the session is gone, as after a long pause
     page.locator("p.actions button").click()
-    assert page.get_by_text("Your session expired; press Send again.").is_visible()
+    expect(page.get_by_text("Your session expired; press Send again.")).to_be_visible()
     shoot(page, "session-expired")
     assert db.session.scalar(select(Proposal)) is None
     page.get_by_role("button", name="Send again").click()
