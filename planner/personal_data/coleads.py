@@ -1,8 +1,9 @@
 """Where a co-lead's address is kept as the one who did something (a mark, a decision on a
-proposal, an invitation, a line-up, an edit, a message discarded): listed when what is held
-about them is exported, and replaced by `ERASED_COLEAD` when they are erased at their request,
-the records staying the Task Force's."""
+proposal, an invitation, a line-up, an edit, a message discarded or sent again): listed when
+what is held about them is exported, and replaced by `ERASED_COLEAD` when they are erased at
+their request, the records staying the Task Force's."""
 
+import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,12 +31,37 @@ ERASED_COLEAD = "a former co-lead"
 @dataclass(frozen=True)
 class _Kept:
     """A column that names the co-lead who did something: how it writes their address (a
-    pattern in which `{}` stands for it), what the record is, and when it was made."""
+    pattern in which `{}` stands for it), what the record is, and when it was made. In a JSON
+    column, the keys (`path`) of the text that names them."""
 
     column: InstrumentedAttribute
     pattern: str
     what: str
     about: Callable[[object], tuple[datetime | None, str]]
+    path: tuple[str, ...] = ()
+
+    @property
+    def text(self):
+        """What is searched for their address: the column, or the text at `path` in it."""
+        return self.column[self.path].as_string() if self.path else self.column
+
+    def read(self, row) -> str:
+        """The text that names them in `row` ("" where a JSON column holds none there)."""
+        value = getattr(row, self.column.key)
+        for key in self.path:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value if isinstance(value, str) else ""
+
+    def written(self, row, text: str):
+        """`row`'s value of the column with `text` in place of what `read` read."""
+        if not self.path:
+            return text
+        value = copy.deepcopy(getattr(row, self.column.key))
+        inner = value
+        for key in self.path[:-1]:
+            inner = inner[key]
+        inner[self.path[-1]] = text
+        return value
 
 
 def _proposal_event(event: ProposalEvent) -> tuple[datetime, str]:
@@ -114,6 +140,14 @@ KEPT = (
         "held message discarded",
         lambda m: (m.created_at, f"message #{m.id} ({m.kind})"),
     ),
+    # "Sent now" or "Sent again" by them, on the message's outbox page and row (`outbox.release`).
+    _Kept(
+        OutboxMessage.basis,
+        _ALONE,
+        "message sent now or again",
+        lambda m: (m.sent_again_after.at, f"message #{m.id} ({m.kind})"),
+        path=("again", "by"),
+    ),
 )
 
 
@@ -130,7 +164,7 @@ class Trace:
             "what": self.kept.what,
             "at": at.isoformat() if at else None,
             "about": about,
-            "recorded_as": getattr(self.row, self.kept.column.key),
+            "recorded_as": self.kept.read(self.row),
         }
 
 
@@ -146,10 +180,10 @@ def traces_of(email: str) -> list[Trace]:
         model, matcher = kept.column.class_, _matcher(kept, email)
         rows = db.session.scalars(
             select(model)
-            .where(or_(*(kept.column.contains(a, autoescape=True) for a in spellings(email))))
+            .where(or_(*(kept.text.contains(a, autoescape=True) for a in spellings(email))))
             .order_by(*model.__table__.primary_key.columns)
         )
-        found += [Trace(kept, row) for row in rows if matcher.search(getattr(row, kept.column.key))]
+        found += [Trace(kept, row) for row in rows if matcher.search(kept.read(row))]
     return found
 
 
@@ -159,7 +193,8 @@ def anonymise(traces: list[Trace], email: str) -> None:
     them is not refused for it: nothing it shows changed)."""
     for trace in traces:
         column, model = trace.kept.column, trace.kept.column.class_
-        value = _matcher(trace.kept, email).sub(ERASED_COLEAD, getattr(trace.row, column.key))
+        said = _matcher(trace.kept, email).sub(ERASED_COLEAD, trace.kept.read(trace.row))
+        value = trace.kept.written(trace.row, said)
         (key,) = model.__table__.primary_key.columns
         db.session.execute(
             update(model.__table__)

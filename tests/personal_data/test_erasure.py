@@ -425,6 +425,39 @@ def test_a_former_colead_erased_is_named_on_nothing_they_did(api, other, client,
     assert saved.status_code == 302, text(saved)
 
 
+def test_a_former_colead_erased_is_not_named_on_the_messages_she_sent_now(api, other, cli, slot):
+    """Ana pressed "Send now" on an invitation the co-leads held for review; its outbox page
+    and row say who sent it and when (helper-368). She left the Task Force and asked to be
+    forgotten: the export did not list it, and erasing left her address on both pages. Now
+    the export lists it, and erasing keeps it as "a former co-lead"'s."""
+    from planner.mail.outbox import set_hold_invitations
+
+    set_hold_invitations(True)
+    db.session.commit()
+    invite(api, slot)
+    (held,) = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == "held"))
+    token = csrf_token(api, f"/outbox/{held.id}")
+    assert api.post(f"/outbox/{held.id}/send", data={"csrf_token": token}).status_code == 302
+    assert f"Sent now</dt><dd>by {COLEAD_EMAIL} on " in text(other.get(f"/outbox/{held.id}"))
+
+    assert cli.invoke(args=["users", "delete", "--email", COLEAD_EMAIL, "--yes"]).exit_code == 0
+    exported = json.loads(
+        cli.invoke(args=["personal-data", "export", "--email", COLEAD_EMAIL]).stdout
+    )
+    (sent,) = [r for r in exported["as_a_colead"] if r["what"] == "message sent now or again"]
+    assert sent["about"] == f"message #{held.id} (invitation)"
+    assert sent["recorded_as"] == COLEAD_EMAIL
+    erased = erase(cli, COLEAD_EMAIL)
+    assert erased.exit_code == 0, erased.output
+
+    for url in (f"/outbox/{held.id}", "/outbox?kind=invitation"):
+        page = text(other.get(url))
+        assert COLEAD_EMAIL not in page, url
+        assert "by a former co-lead" in page, url
+    after = cli.invoke(args=["personal-data", "export", "--email", COLEAD_EMAIL]).stdout
+    assert json.loads(after)["as_a_colead"] == []
+
+
 def test_slides_added_before_a_presenter_s_name_was_corrected_are_erased_with_her(
     api, cli, slot, presenter
 ):
