@@ -148,6 +148,14 @@ KEPT = (
         lambda m: (m.sent_again_after.at, f"message #{m.id} ({m.kind})"),
         path=("again", "by"),
     ),
+    # Sent again after another co-lead discarded it: the message pressed said "discarded by …".
+    _Kept(
+        OutboxMessage.basis,
+        _BY,
+        "held message discarded",
+        lambda m: (m.sent_again_after.at, f"message #{m.id} ({m.kind}), sent again since"),
+        path=("again", "error"),
+    ),
 )
 
 

@@ -458,6 +458,43 @@ def test_a_former_colead_erased_is_not_named_on_the_messages_she_sent_now(api, o
     assert json.loads(after)["as_a_colead"] == []
 
 
+def test_a_former_colead_erased_is_not_named_on_what_she_discarded_and_another_sent_again(
+    api, other, cli, slot
+):
+    """Ana discarded an invitation the co-leads held for review ("discarded by ana@…"); Ben
+    pressed "Send again" on it, and its page says what came before: her words. She left and
+    asked to be forgotten: erasing her kept her address there, and the export did not list it.
+    Now it is listed, and kept as "a former co-lead"'s."""
+    from planner.mail.outbox import set_hold_invitations
+
+    set_hold_invitations(True)
+    db.session.commit()
+    invite(api, slot)
+    (held,) = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == "held"))
+    url = f"/outbox/{held.id}"
+    discarded = api.post(
+        f"{url}/discard", data={"csrf_token": csrf_token(api, url), "confirmed": "yes"}
+    )
+    assert discarded.status_code == 302
+    sent = other.post(f"{url}/send", data={"csrf_token": csrf_token(other, url)})
+    assert sent.status_code == 302
+    again = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == "queued"))
+    pages = [url, *(f"/outbox/{m.id}" for m in again), "/outbox?kind=invitation"]
+    assert any(f"discarded by {COLEAD_EMAIL}" in text(other.get(page)) for page in pages)
+
+    assert cli.invoke(args=["users", "delete", "--email", COLEAD_EMAIL, "--yes"]).exit_code == 0
+    exported = json.loads(
+        cli.invoke(args=["personal-data", "export", "--email", COLEAD_EMAIL]).stdout
+    )
+    assert "held message discarded" in [r["what"] for r in exported["as_a_colead"]]
+    erased = erase(cli, COLEAD_EMAIL)
+    assert erased.exit_code == 0, erased.output
+
+    for page in pages:
+        assert COLEAD_EMAIL not in text(other.get(page)), page
+    assert any("discarded by a former co-lead" in text(other.get(page)) for page in pages)
+
+
 def test_slides_added_before_a_presenter_s_name_was_corrected_are_erased_with_her(
     api, cli, slot, presenter
 ):
