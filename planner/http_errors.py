@@ -212,7 +212,8 @@ def _session_expired(error: CSRFError):
     too old): a page that sends the same fields again, to the same address, with a fresh token,
     from a "Send again" button that needs no JavaScript, saying why in the sender's words. A
     co-lead's form sent while nobody is signed in (signed out in another tab) goes straight to
-    the sign-in page holding it instead. Never files (they cannot be put back into a page) nor
+    the sign-in page holding it instead, as does that sign-in page refused itself (signed in or
+    out in another tab meanwhile). Never files (they cannot be put back into a page) nor
     passwords (never echoed), and never a form from another site: then the person goes back to
     the form."""
     if is_api_request() or request.method != "POST":
@@ -221,9 +222,9 @@ def _session_expired(error: CSRFError):
     current_app.logger.warning("Form sent to %s refused: %s", request.path, error.description)
     # A co-lead's form, nobody signed in: to sign in, which sends it (`accounts.security`, which
     # imports this module).
-    from planner.accounts.security import sign_in_to_send_if_signed_out
+    from planner.accounts.security import sign_in_again_to_send, sign_in_to_send_if_signed_out
 
-    if (page := sign_in_to_send_if_signed_out()) is not None:
+    if (page := sign_in_to_send_if_signed_out() or sign_in_again_to_send()) is not None:
         return page
     # A volunteer's page comes back in the language their form was in.
     readers = show_readers_page()
@@ -355,7 +356,7 @@ def _what_was_typed() -> tuple[str | None, list[tuple[str, str]]]:
     posted: one press would do what the token is there to stop), "secret" (files and
     passwords, which cannot or must not come back), or None."""
     secrets = _password_names()
-    if not _sent_from_our_pages():
+    if not sent_from_our_pages():
         obstacle = "elsewhere"
     elif request.files or any(name in secrets for name in request.form):
         obstacle = "secret"
@@ -377,7 +378,7 @@ def typed_fields() -> list[tuple[str, str]] | None:
     return fields if obstacle is None else None
 
 
-def _sent_from_our_pages() -> bool:
+def sent_from_our_pages() -> bool:
     """Whether the browser says the form was on one of the app's own pages: its Origin, or its
     Referer where a browser leaves Origin out. A form another site posted must never come back
     ready to send, or one press would do what the missing token is there to stop."""

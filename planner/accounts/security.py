@@ -31,7 +31,13 @@ from planner.accounts.models import ApiToken, User, digest
 from planner.accounts.tokens import WHEN
 from planner.db_types import db_int, utcnow
 from planner.extensions import db
-from planner.http_errors import NOT_STORED, api_error, is_api_request, typed_fields
+from planner.http_errors import (
+    NOT_STORED,
+    api_error,
+    is_api_request,
+    sent_from_our_pages,
+    typed_fields,
+)
 from planner.public_json import PUBLIC_JSON
 from planner.routing import read_endpoint
 from planner.web import reading
@@ -192,6 +198,26 @@ def sign_in_to_send_if_signed_out():
     if not for_coleads_only() or current_user.is_authenticated:
         return None
     return _sign_in_to_send()
+
+
+def sign_in_again_to_send():
+    """The sign-in page holding a form (`carried_form`), refused itself for its token
+    (`http_errors._session_expired`): opened before someone signed in or out in another tab,
+    which gives the browser a new one. It comes back holding the form, with a token of this
+    session and the address typed: signing in sends it, as whoever signs in then. Never a
+    sign-in another site posted (it would be sent on signing in); None for anything else."""
+    from planner.accounts.forms import LoginForm
+
+    if request.endpoint != "accounts.login" or not sent_from_our_pages():
+        return None
+    if (carried := carried_form()) is None:
+        return None
+    form = LoginForm(formdata=None, data={"email": request.form.get("email", "")})
+    form.password.errors = [
+        "This sign-in page was opened before someone signed in or out in another window: "
+        "sign in again here, and your changes are sent."
+    ]
+    return carried_page("accounts/login.html", form, carried, 400)
 
 
 # Where the sign-in page keeps a form that was sent signed out: `carried:<name>` fields, and the

@@ -380,6 +380,50 @@ def test_a_form_sent_after_signing_out_in_another_tab_goes_straight_to_sign_in(
     assert db.session.scalar(select(OfficeContact.role)) == "Head of IT"
 
 
+def test_a_form_held_by_sign_in_is_still_held_after_signing_in_in_another_tab(
+    app, client, colead, survey
+):
+    """Ana's Save, signed out, took her to the sign-in page holding her form; before signing in
+    there she signed in in another tab, which gives the browser a new form token. Her sign-in
+    was refused as a form of an earlier session: "Files and passwords cannot be sent again",
+    her typing listed under names such as "Carried:role", and nothing to sign in with. Now the
+    sign-in page comes back holding her form, her address filled in, and signing in sends it."""
+    url, typed = _contact_form_filled_in(client, "Head of IT")
+    assert sign_out(client).status_code == 302  # the other tab
+    carried = _form_fields(client.post(url, data=typed, headers=OURS).get_data(as_text=True))
+    assert sign_in(client).status_code == 302  # the other tab again
+    login = {**carried, "email": COLEAD_EMAIL, "password": COLEAD_PASSWORD}
+    refused = client.post("/login", data=login, headers=OURS)
+    assert refused.status_code == 400
+    assert refused.headers["Cache-Control"] == "private, no-store"
+    page = html.unescape(refused.get_data(as_text=True))
+    assert "opened before someone signed in or out in another window: sign in again" in page
+    assert "Sign in and your changes are sent" in page
+    assert f'value="{COLEAD_EMAIL}"' in page and COLEAD_PASSWORD not in page
+    kept = _form_fields(page)
+    assert kept["carried:role"] == "Head of IT" and kept["carried_to"] == url
+    signed = client.post(
+        "/login", data={**kept, "email": COLEAD_EMAIL, "password": COLEAD_PASSWORD}
+    )
+    assert signed.status_code == 200
+    assert client.post(url, data=_form_fields(signed.get_data(as_text=True))).status_code == 302
+    assert db.session.scalar(select(OfficeContact.role)) == "Head of IT"
+
+
+def test_a_sign_in_page_holding_a_form_posted_by_another_site_holds_nothing(
+    app, client, colead, survey
+):
+    """Another site cannot hand the sign-in page a form to send: its post is refused, holding
+    nothing, as any form of another site's is."""
+    assert sign_in(client).status_code == 302
+    forged = {"carried_to": "/offices/AU/contacts/new", "carried:role": "Intruder"}
+    login = {**forged, "email": COLEAD_EMAIL, "password": COLEAD_PASSWORD}
+    refused = client.post("/login", data=login, headers={"Origin": "https://evil.example"})
+    assert refused.status_code == 400
+    page = html.unescape(refused.get_data(as_text=True))
+    assert "carried" not in page and "Intruder" not in page and "data-send-now" not in page
+
+
 def test_a_slot_saved_by_another_while_signed_out_is_still_a_conflict_after_sign_in(
     app, api, other, survey
 ):
