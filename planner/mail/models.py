@@ -185,6 +185,14 @@ class OutboxMessage(db.Model):
         return None, False
 
     @property
+    def waits_for_changes(self) -> bool:
+        """Whether this update waits out UPDATE_SETTLE for further changes to its slot
+        (`messages.waiting.waits_for_changes`), as its outbox row and page say."""
+        from planner.mail.messages.waiting import waits_for_changes  # which reads this model
+
+        return waits_for_changes(self)
+
+    @property
     def deferred(self) -> tuple[datetime | None, str | None, int] | None:
         """An invitation written again as its talk now is while it waited to be tried again
         (`messages.invitations.renew_retried`), or sent again by a co-lead after that

@@ -760,3 +760,26 @@ def test_an_invitation_written_again_while_it_waits_to_retry_says_it_goes_in_the
     sender_round(cli, clock)
     (invitation,) = inbox(smtp, AIKO)
     assert invitation["Subject"] == "Invitation to present: AI-assisted search at the JPO"
+
+
+def test_news_that_goes_at_once_does_not_say_it_waits_for_further_changes(
+    api, agenda, smtp, cli, clock
+):
+    """The workshop, published and its news out, is cancelled, and a co-lead brings it back:
+    Ben's news that it is back goes at once (his calendar lost it), while news of a plain
+    change waits a minute for more (UPDATE_SETTLE). Before the sender's next round its outbox
+    row and page said it "waits for further changes until" the minute it was written: any
+    update not yet tried said so. Now only one that waits says it."""
+    assert publish_as_planned(api, agenda["meeting"]).status_code == 200
+    sender_round(cli, clock)
+    cancel = f"/meetings/{agenda['meeting']}/delete"
+    assert api.post(cancel, data=hidden_fields(api, cancel)).status_code == 302
+    sender_round(cli, clock)
+    back = f"/meetings/{agenda['meeting']}/reinstate"
+    assert api.post(back, data=hidden_fields(api, back)).status_code == 302
+    (news,) = outbox(kind="update", status="queued", recipient_email=BEN)
+    assert news.attempts == 0 and "since" not in news.basis  # it goes at once
+    page = html.unescape(api.get(f"/outbox/{news.id}").get_data(as_text=True))
+    assert "for further changes" not in page
+    row = html.unescape(api.get("/outbox?kind=update").get_data(as_text=True))
+    assert "waits for further changes" not in row

@@ -364,6 +364,20 @@ def _settling(due: datetime, created: datetime, basis: dict | None) -> bool:
     )
 
 
+def waits_for_changes(message: OutboxMessage) -> bool:
+    """Whether `message` is an update still waiting out UPDATE_SETTLE for further changes to
+    its slot, which it would then say too (`_settling`, as `_settling_rows` reads it): what its
+    outbox row and page say of it. Not news that goes at once (it keeps what it said only), one
+    a co-lead sent again, nor one a sender has taken."""
+    return (
+        message.kind == MessageKind.update
+        and message.status == MessageStatus.queued
+        and not message.attempts
+        and message.next_attempt_at > utcnow()
+        and _settling(message.next_attempt_at, message.created_at, message.basis)
+    )
+
+
 def _settling_rows(*where) -> list[tuple[int, datetime, datetime, dict]]:
     """(id, due, written, basis) of the updates matching `where` still waiting out
     UPDATE_SETTLE (not leased by a sender: those are on their way), oldest first."""
