@@ -409,7 +409,7 @@ class PagesOnlySessions(SecureCookieSessionInterface):
     token (`sent_token`): a browser sends the cookie with another site's requests too, so
     nothing there may read it, which is so by construction (no co-lead is signed in on the API,
     and no answer varies with the cookie nor sets one). Nor does a public JSON file beside the
-    pages, a calendar feed, nor the zone list (`opens_no_session`)."""
+    pages, a calendar feed, the zone list nor a static file (`opens_no_session`)."""
 
     def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
         if opens_no_session():
