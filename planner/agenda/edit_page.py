@@ -9,7 +9,12 @@ from wtforms.fields.choices import SelectChoice
 from planner.agenda import history
 from planner.agenda.forms import MeetingForm, SlotForm
 from planner.agenda.models import HELD, Meeting, MeetingSeries, Slot
-from planner.agenda.operations import layout, sharing_talks, unplanned_minutes
+from planner.agenda.operations import (
+    layout,
+    left_out_of_sharing,
+    sharing_talks,
+    unplanned_minutes,
+)
 from planner.agenda.queries import taking_part, to_invite_again
 from planner.agenda.view_helpers import Twin, asked_version, offices_by_code
 from planner.db_types import utcnow
@@ -120,10 +125,11 @@ def editor_page(
         slot_problem=slot_problem,
         slot_twin=slot_twin,
         slots=layout(meeting),
-        # Time a pinned length leaves after the last slot, and the talks that can share it.
+        # Time a pinned length leaves after the last slot, the talks that can share it, and
+        # those that keep their length (and why).
         unplanned=unplanned_minutes(meeting),
         sharing=sharing_talks(meeting),
-        talks=sum(s.kind == "presentation" and s.status != "cancelled" for s in meeting.slots),
+        left_out=left_out_of_sharing(meeting),
         # Of a copied draft's talks: whom "Invite" offers, as in the meeting copied.
         invite_again=to_invite_again(meeting.slots),
         # Invitations that did not reach their presenter: nothing else about the slot goes to

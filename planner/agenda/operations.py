@@ -407,12 +407,55 @@ def unplanned_minutes(meeting: Meeting) -> int:
 
 
 def sharing_talks(meeting: Meeting) -> list[Slot]:
-    """The talks that can take the unplanned time: presentations still on from the last slot
-    pinned to a time on (one before it would run into it); breaks and discussions keep their
-    length."""
+    """The talks that can take the unplanned time: presentations from the last slot pinned to a
+    time on (one before it would run into it) that `takes_a_share`; breaks and discussions keep
+    their length."""
     slots = [s for s in meeting.slots if s.status != SlotStatus.cancelled]
     pinned = [index for index, s in enumerate(slots) if s.offset_minutes is not None]
-    return [s for s in slots[pinned[-1] if pinned else 0 :] if s.kind == "presentation"]
+    return [s for s in slots[pinned[-1] if pinned else 0 :] if takes_a_share(s)]
+
+
+def takes_a_share(slot: Slot) -> bool:
+    """Whether a talk takes a share of the unplanned time: one whose presenter stands
+    (confirmed, or invited and not answered yet) or who is still to be invited. Not one that
+    is cancelled, declined, or that the co-leads took its presenter off (it waits for another
+    presenter, or to be removed: its minutes would go with it), nor one whose presenter asked
+    for another time (the co-leads owe them an answer first; lengthened, they would be asked
+    to confirm a time they did not ask for): those keep their length, and a talk that stands
+    takes the minutes."""
+    # Here, not at the top: the presenters' operations change slots through this module.
+    from planner.presenters.operations import taken_off
+
+    if slot.kind != "presentation" or slot.status in (SlotStatus.cancelled, SlotStatus.declined):
+        return False
+    if slot.invitation is not None and taken_off(slot.invitation):
+        return False
+    return not _asked_for_another_time(slot)
+
+
+def left_out_of_sharing(meeting: Meeting) -> list[tuple[Slot, str]]:
+    """The talks still on that take no share of the unplanned time, each with why, as the
+    editor says it beside the action."""
+    from planner.presenters.operations import taken_off
+
+    sharing = sharing_talks(meeting)
+    left_out = []
+    for slot in meeting.slots:
+        if slot.kind != "presentation" or slot.status == SlotStatus.cancelled or slot in sharing:
+            continue
+        invitation = slot.invitation
+        if _asked_for_another_time(slot):
+            why = "its presenter asked for another time"
+        elif slot.status == SlotStatus.declined and (
+            invitation is None or invitation.answer == Answer.declined
+        ):
+            why = "its presenter declined"
+        elif invitation is not None and taken_off(invitation):
+            why = "the co-leads took its presenter off it"
+        else:
+            why = "it comes before the last slot pinned to a time"
+        left_out.append((slot, why))
+    return left_out
 
 
 def share_unplanned_time(meeting: Meeting) -> list[Slot]:
@@ -430,9 +473,11 @@ def share_unplanned_time(meeting: Meeting) -> list[Slot]:
     if not minutes:
         raise AgendaError("The slots fill the meeting: no time is left to share.", status=409)
     if not talks:
+        left_out = "; ".join(f"“{s.title}”: {why}" for s, why in left_out_of_sharing(meeting))
         raise AgendaError(
-            f"No talk follows the last slot pinned to a time to take the {minutes} minutes: "
-            "lengthen a slot or shorten the meeting.",
+            f"No talk can take the {minutes} minutes"
+            + (f" ({left_out})" if left_out else "")
+            + ": lengthen a slot or shorten the meeting.",
             status=409,
         )
     each, rest = divmod(minutes, len(talks))

@@ -93,7 +93,11 @@ def test_only_talks_after_the_last_pinned_slot_take_the_time(api, survey):
     api.patch(f"/api/v1/slots/{body['slots'][2]['id']}", json={"offset_minutes": 60})
     page = api.get(f"/meetings/{meeting}/edit").get_data(as_text=True)
     assert "Share the 20 minutes among the 2 talks" in page
-    assert "from the last slot pinned to a time on" in page
+    assert (
+        "breaks and the discussion keep their length, “Talk 1” its own (it comes before the "
+        "last slot pinned to a time), and “Talk 2” its own (it comes before the last slot "
+        "pinned to a time)." in page
+    )
     api.post(
         f"/meetings/{meeting}/share-time", data=share_button(page[page.index('id="unplanned"') :])
     )

@@ -13,7 +13,7 @@ from planner.mail.messages import UPDATE_SETTLE
 from tests.calendar.readers import read_everywhere
 from tests.mail.test_message_sequences import _mine
 from tests.mail.test_messages import invitations_went, outbox
-from tests.presenters.support import confirm, invite
+from tests.presenters.support import confirm, invite, shown_time
 from tests.support import form_in, publish_as_planned
 
 ALEX = "alex@ipaustralia.example"
@@ -89,3 +89,91 @@ def test_a_presenter_whose_talk_keeps_its_time_is_sent_nothing(api, slot, presen
         "2027-03-09T12:40:00.000Z",
         "2027-03-09T13:30:00.000Z",
     )
+
+
+def _talk(api, meeting_id: int, title: str) -> int:
+    made = api.post(
+        f"/api/v1/meetings/{meeting_id}/slots",
+        json={"title": title, "office": "AU", "duration_minutes": 20},
+    )
+    assert made.status_code == 201, made.get_json()
+    return made.get_json()["id"]
+
+
+def _answer(presenter, link: str, answer: str, note: str) -> None:
+    page = presenter.get(link).get_data(as_text=True)
+    answered = presenter.post(
+        link + "/answer", data={"answer": answer, "note": note, "shown_time": shown_time(page)}
+    )
+    assert answered.status_code == 302
+
+
+def test_only_talks_that_stand_take_the_unplanned_time(api, slot, presenter):
+    """Alex confirmed AU's talk; JP's presenter declined; the co-leads took Cai off "Digital
+    certificates"; Dan asked for another time for "Patent analytics"; "Open data" has no
+    presenter yet. Given three hours, the 70 minutes go to Alex's talk and "Open data", 35
+    each: the others keep their 20 (before, each of the five took 14)."""
+    meeting = slot.meeting_id
+    jp = next(s for s in _mine(slot.id).meeting.slots if s.office_code == "JP").id
+    certificates = _talk(api, meeting, "Digital certificates")
+    analytics = _talk(api, meeting, "Patent analytics")
+    _talk(api, meeting, "Open data")
+    assert (
+        api.patch(f"/api/v1/meetings/{meeting}", json={"duration_minutes": 180}).status_code == 200
+    )
+    _confirmed_by_alex(api, slot, presenter)
+    bea = invite(api, _mine(jp), name="Bea Example", email="bea@jpo.example")
+    _answer(presenter, bea, "declined", "I am away that week.")
+    invite(api, _mine(certificates), name="Cai Example", email="cai@ipaustralia.example")
+    set_back = api.patch(f"/api/v1/slots/{certificates}", json={"status": "proposed"})
+    assert set_back.status_code == 200, set_back.get_json()
+    dan = invite(api, _mine(analytics), name="Dan Example", email="dan@ipaustralia.example")
+    _answer(presenter, dan, "another_time", "Any Wednesday morning.")
+
+    page = api.get(f"/meetings/{meeting}/edit").get_data(as_text=True)
+    assert "Share the 70 minutes among the 2 talks" in page
+    assert (
+        "“Blockchain for priority documents” its own (its presenter declined), “Digital "
+        "certificates” its own (the co-leads took its presenter off it), and “Patent "
+        "analytics” its own (its presenter asked for another time)." in page
+    )
+    page = _share(api, meeting)
+    assert (
+        "among 2 talks, now (in minutes): “Risk-based governance of new technologies” 55 and "
+        "“Open data” 55" in page
+    )
+    lengths = {s.title: s.duration_minutes for s in _mine(slot.id).meeting.slots}
+    assert lengths == {
+        "Opening": 10,
+        "Risk-based governance of new technologies": 55,
+        "Blockchain for priority documents": 20,
+        "Digital certificates": 20,
+        "Patent analytics": 20,
+        "Open data": 55,
+    }
+    assert _mine(slot.id).meeting.slots[-1].ends_at == _mine(slot.id).meeting.ends_at
+
+
+def test_with_no_talk_that_stands_nothing_is_offered_and_a_share_is_refused(api, slot, presenter):
+    meeting = slot.meeting_id
+    jp = next(s for s in _mine(slot.id).meeting.slots if s.office_code == "JP").id
+    assert (
+        api.patch(f"/api/v1/meetings/{meeting}", json={"duration_minutes": 120}).status_code == 200
+    )
+    assert publish_as_planned(api, meeting).status_code == 200
+    _answer(presenter, invite(api, _mine(slot.id)), "declined", "Not this year.")
+    bea = invite(api, _mine(jp), name="Bea Example", email="bea@jpo.example")
+    _answer(presenter, bea, "another_time", "Later in the day, please.")
+    page = api.get(f"/meetings/{meeting}/edit").get_data(as_text=True)
+    assert "70 minutes of this meeting are not planned" in page
+    assert "share-time" not in page
+    assert (
+        "No talk can take them: “Risk-based governance of new technologies” (its presenter "
+        "declined); “Blockchain for priority documents” (its presenter asked for another time)."
+        in page
+    )
+    version = form_in(page, 'name="agenda_version"')
+    refused = api.post(f"/meetings/{meeting}/share-time", data=version)
+    assert refused.status_code == 409
+    assert "No talk can take the 70 minutes" in refused.get_data(as_text=True)
+    assert [s.duration_minutes for s in _mine(slot.id).meeting.slots] == [10, 20, 20]
