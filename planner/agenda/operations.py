@@ -461,9 +461,9 @@ def left_out_of_sharing(meeting: Meeting) -> list[tuple[Slot, str]]:
 def share_unplanned_time(meeting: Meeting) -> list[Slot]:
     """Lengthen the talks evenly, in whole minutes (the first ones a minute more while minutes
     remain), until the slots fill the meeting's pinned length: what a co-lead who gave a
-    workshop three hours did by hand, a talk at a time (helper-365). Each talk changes through
-    `apply_slot`, as an edit of its length would: its presenter is told (asked to confirm again,
-    if they had confirmed), its calendars follow. Returns the talks lengthened."""
+    workshop three hours did by hand, a talk at a time (helper-365). Each talk changes as an
+    edit of its length would: its presenter is told (asked to confirm again, if they had
+    confirmed), its calendars follow. Returns the talks lengthened."""
     refuse_if_cancelled(meeting)
     if meeting.took_place():
         raise AgendaError(
@@ -481,11 +481,18 @@ def share_unplanned_time(meeting: Meeting) -> list[Slot]:
             status=409,
         )
     each, rest = divmod(minutes, len(talks))
-    lengthened = []
-    for index, talk in enumerate(talks):
-        if extra := each + (index < rest):
-            apply_slot(talk, meeting, {"duration_minutes": talk.duration_minutes + extra})
-            lengthened.append(talk)
+    lengthened = [talk for index, talk in enumerate(talks) if each + (index < rest)]
+    # One change of the agenda, laid out once: each talk's event changes once (its SEQUENCE
+    # rises by one, however many talks before it grew), as one edit of a length changes it.
+    starts = {talk: talk.starts_at for talk in lengthened}
+    for index, talk in enumerate(lengthened):
+        talk.duration_minutes += each + (index < rest)
+    _place(layout(meeting))
+    for talk in lengthened:
+        if talk.starts_at == starts[talk]:
+            # Not moved, so not touched by `_place`: its new length is its change.
+            asked = _ask_again(talk) or _confirmed_as_it_was(talk)
+            _touch(talk, ["duration_minutes", *asked], SIGNIFICANT_SLOT)
     meeting.updated_at = utcnow()
     return lengthened
 

@@ -10,7 +10,9 @@ import time_machine
 from planner.agenda.models import SlotStatus
 from planner.db_types import utcnow
 from planner.mail.messages import UPDATE_SETTLE
-from tests.calendar.readers import read_everywhere
+from planner.mail.sender import send_due
+from tests.calendar.readers import read_calendar_in, read_everywhere
+from tests.mail.smtp_server import SmtpServer
 from tests.mail.test_message_sequences import _mine
 from tests.mail.test_messages import invitations_went, outbox
 from tests.presenters.support import confirm, invite, shown_time
@@ -177,3 +179,56 @@ def test_with_no_talk_that_stands_nothing_is_offered_and_a_share_is_refused(api,
     assert refused.status_code == 409
     assert "No talk can take the 70 minutes" in refused.get_data(as_text=True)
     assert [s.duration_minutes for s in _mine(slot.id).meeting.slots] == [10, 20, 20]
+
+
+def test_each_presenter_hears_once_and_each_event_s_sequence_rises_once(api, slot, presenter):
+    """Alex (AU's talk) and Jun (JP's, after it) confirmed; "Open data" has no presenter yet.
+    Three hours given, the 110 minutes go to the three talks: JP's talk moves (Alex's grew) and
+    grows, "Open data" moves twice and grows. Each of them is one change: in the feed ical.js
+    reads, each talk's SEQUENCE rises by one and the opening's stays; through a real SMTP
+    server, Alex and Jun each get one update, at the feed's SEQUENCE and times (before, JP's
+    talk rose by two, "Open data" by three)."""
+    meeting = slot.meeting_id
+    jp = next(s for s in _mine(slot.id).meeting.slots if s.office_code == "JP")
+    _talk(api, meeting, "Open data")
+    assert (
+        api.patch(f"/api/v1/meetings/{meeting}", json={"duration_minutes": 180}).status_code == 200
+    )
+    _confirmed_by_alex(api, slot, presenter)
+    jun = invite(api, jp, name="Jun Example", email="jun@jpo.example", time_zone="Asia/Tokyo")
+    assert confirm(presenter, jun).status_code == 302
+    invitations_went()
+    talks = "/feeds/taskforce-talks.ics"
+    before = {e["summary"]: e for e in read_everywhere(api.get(talks).data)["events"]}
+    server = SmtpServer().start()
+    try:
+        config = {**api.application.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port}
+        send_due(config, utcnow() + timedelta(hours=1))  # what was waiting goes first
+        sent_before = len(server.messages())
+        with time_machine.travel(utcnow() + UPDATE_SETTLE + timedelta(seconds=1), tick=True):
+            _share(api, meeting)
+            after = {e["summary"]: e for e in read_everywhere(api.get(talks).data)["events"]}
+            send_due(config, utcnow() + timedelta(hours=1))
+        sent = server.messages()[sent_before:]
+    finally:
+        server.stop()
+    rose = {title: after[title]["sequence"] - before[title]["sequence"] for title in after}
+    assert rose == {
+        "Opening": 0,
+        "Risk-based governance of new technologies": 1,
+        "Blockchain for priority documents": 1,
+        "Open data": 1,
+    }
+    to = sorted(str(m["To"]) for m in sent)
+    assert to == ["Alex Example <alex@ipaustralia.example>", "Jun Example <jun@jpo.example>"]
+    for message, title in (
+        (next(m for m in sent if "alex@" in str(m["To"])), slot.title),
+        (next(m for m in sent if "jun@" in str(m["To"])), "Blockchain for priority documents"),
+    ):
+        (event,) = read_calendar_in(message)["events"]
+        assert event["summary"] == title
+        assert (event["sequence"], event["start"], event["end"]) == (
+            after[title]["sequence"],
+            after[title]["start"],
+            after[title]["end"],
+        )
