@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from planner.accounts.security import colead_required, editor
-from planner.agenda.checks import AgendaError, check_minutes
+from planner.agenda.checks import MAX_MINUTES, AgendaError, check_minutes
 from planner.agenda.models import Meeting, MeetingStatus, Slot
 from planner.agenda.operations import slots_end_minutes, unplanned_minutes
 from planner.agenda.queries import given_presentations, lineup_target_choices, workshop_focuses
@@ -356,7 +356,12 @@ def _length_asked(into: Meeting | None) -> tuple[int | None, str | None]:
             "editor). Empty the length, or choose “a new draft workshop”."
         )
     try:
-        value = int(text) if text.isascii() and text.isdigit() else text
+        value = db_int(text)
+    except ValueError:
+        # Not a whole number; or one of more digits than any column holds (int() refuses
+        # over 4300 of them), which is too long a workshop.
+        value = MAX_MINUTES + 1 if text.isascii() and text.isdigit() else text
+    try:
         return check_minutes(value, "The workshop's length"), None
     except AgendaError as error:
         return None, f"{error} Type it again below, or leave it empty."

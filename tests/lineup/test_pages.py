@@ -1600,6 +1600,10 @@ def test_a_length_no_workshop_can_take_comes_back_with_the_choice_kept(client, s
         ("three hours", "The workshop's length must be a whole number of minutes."),
         ("0", "The workshop's length must be positive."),
         ("100000", "The workshop's length must be at most 720 minutes."),
+        ("-5", "The workshop's length must be positive."),
+        ("٣٠", "The workshop's length must be a whole number of minutes."),
+        # More digits than int() reads (4300): refused as any length too long, not a 500.
+        ("1" * 4301, "The workshop's length must be at most 720 minutes."),
     ):
         refused = client.post(
             f"/lineups/{lineup.id}/accept", data={"csrf_token": token, "length": typed}
