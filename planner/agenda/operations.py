@@ -471,6 +471,13 @@ def share_unplanned_time(meeting: Meeting) -> list[Slot]:
         )
     minutes, talks = unplanned_minutes(meeting), sharing_talks(meeting)
     if not minutes:
+        end = slots_end_minutes(meeting)
+        if meeting.duration_pinned and end is not None and end > meeting.duration_minutes:
+            raise AgendaError(
+                f"The slots run {end - meeting.duration_minutes} minutes past the meeting's "
+                "end: no time is left to share. Shorten a slot, or lengthen the meeting.",
+                status=409,
+            )
         raise AgendaError("The slots fill the meeting: no time is left to share.", status=409)
     if not talks:
         left_out = "; ".join(f"“{s.title}”: {why}" for s, why in left_out_of_sharing(meeting))

@@ -113,7 +113,12 @@ def test_a_meeting_its_slots_fill_offers_nothing_to_share(api, survey):
     refused = api.post(f"/meetings/{meeting}/share-time", data=share_button(page))
     assert refused.status_code == 409
     assert "no time is left to share" in refused.get_data(as_text=True)
-    # Overrun: said as before, nothing offered.
+    # Overrun: said as before, nothing offered; a share sent all the same says it overruns.
     api.patch(f"/api/v1/meetings/{meeting}", json={"duration_minutes": 100})
     page = api.get(f"/meetings/{meeting}/edit").get_data(as_text=True)
     assert "The length is pinned to 100 minutes" in page and "share-time" not in page
+    refused = api.post(f"/meetings/{meeting}/share-time", data=share_button(page))
+    assert refused.status_code == 409
+    said = refused.get_data(as_text=True)
+    assert "The slots run 10 minutes past the meeting&#39;s end: no time is left to share." in said
+    assert "The slots fill the meeting" not in said
