@@ -2,9 +2,11 @@
 shares that time evenly among its talks in one action (helper-369: Ana set the Rec 5 workshop
 to 180 minutes, its agenda ran 110, and she lengthened four talks by hand)."""
 
-from planner.agenda.models import Meeting
+import pytest
+
+from planner.agenda.models import Meeting, Slot
 from planner.extensions import db
-from tests.support import form_in
+from tests.support import form_in, sent_at_once
 
 START = "2027-03-09T14:00:00+01:00"
 SHARE = 'name="agenda_version"'
@@ -122,3 +124,23 @@ def test_a_meeting_its_slots_fill_offers_nothing_to_share(api, survey):
     said = refused.get_data(as_text=True)
     assert "The slots run 10 minutes past the meeting&#39;s end: no time is left to share." in said
     assert "The slots fill the meeting" not in said
+
+
+@pytest.mark.committed  # two requests at once, on connections of their own
+def test_two_co_leads_sharing_at_once_share_the_time_once(api, survey):
+    """Two co-leads press "Share" on the same page at the same moment (two instances on one
+    PostgreSQL: the second waits for the first's rows, then finds them changed). The talks
+    grow once, 38, 38, 37, 37, not twice; the other is told the agenda changed meanwhile."""
+    meeting = workshop(api)
+    page = api.get(f"/meetings/{meeting}/edit").get_data(as_text=True)
+    form = share_button(page[page.index('id="unplanned"') :])
+    first, second, _ = sent_at_once(
+        lambda: api.post(f"/meetings/{meeting}/share-time", data=form),
+        lambda: api.post(f"/meetings/{meeting}/share-time", data=form),
+        Slot,
+        changing=True,
+    )
+    assert sorted([first.status_code, second.status_code]) == [302, 409]
+    lost = first if first.status_code == 409 else second
+    assert "nothing was shared out" in lost.get_data(as_text=True)
+    assert [minutes for _, minutes in lengths(meeting)] == [38, 38, 37, 37, 30]
