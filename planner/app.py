@@ -219,6 +219,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        # A form's token is good as long as its session (Flask-WTF's default is an hour): a
+        # volunteer writing an abstract over the afternoon, or a co-lead whose agenda page stayed
+        # open over lunch, sent it and met "Your session expired", signed in as they were.
+        WTF_CSRF_TIME_LIMIT=int(timedelta(hours=12).total_seconds()),
         # How passwords are hashed: werkzeug's scrypt at its work factor (about 100 ms a
         # check). Tests set a lower one; a hash names its method, so any stored hash still checks.
         PASSWORD_HASH_METHOD="scrypt",

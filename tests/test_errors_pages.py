@@ -247,3 +247,28 @@ def test_a_refusal_quoting_what_was_sent_does_not_turn_its_words_around(
         json={"title": "Probe", "starts_at": "2027-03-09T13:00", "time_zone": spoof},
     )
     assert api.status_code == 400 and api.get_json()["message"].startswith(quoted)
+
+
+def test_a_form_written_over_an_afternoon_is_taken_when_sent(app, survey, time_machine):
+    """A volunteer opens the form at 13:00 and sends it at 16:00, having written the abstract
+    meanwhile: it is taken (a form's token lasts as long as its session, 12 hours; it lasted an
+    hour, and the page said her session had expired). A page opened 13 hours before is not."""
+    from datetime import UTC, datetime, timedelta
+
+    time_machine.move_to(datetime(2026, 12, 1, 13, tzinfo=UTC), tick=False)
+    client = app.test_client()
+    token = csrf_token(client, "/volunteer")
+    time_machine.shift(timedelta(hours=3))
+    sent = client.post(
+        "/volunteer", data={**VALID, "csrf_token": token}, headers={"Origin": "http://localhost"}
+    )
+    assert sent.status_code == 302, sent.get_data(as_text=True)
+
+    later = app.test_client()
+    token = csrf_token(later, "/volunteer")
+    time_machine.shift(timedelta(hours=13))
+    refused = later.post(
+        "/volunteer", data={**VALID, "csrf_token": token}, headers={"Origin": "http://localhost"}
+    )
+    assert refused.status_code == 400
+    assert "press Send again" in refused.get_data(as_text=True)
