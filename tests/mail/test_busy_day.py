@@ -783,3 +783,45 @@ def test_news_that_goes_at_once_does_not_say_it_waits_for_further_changes(
     assert "for further changes" not in page
     row = html.unescape(api.get("/outbox?kind=update").get_data(as_text=True))
     assert "waits for further changes" not in row
+
+
+def test_only_an_update_that_waits_for_further_changes_says_so_in_the_outbox(
+    api, agenda, smtp, cli, clock
+):
+    """Rosa's invitation went; the workshop is published: Ben, PE's contact, is written "On the
+    agenda", which goes as it is in the sender's next round. Its row and page said it "waits
+    for further changes" until the minute it was written, gone by: a co-lead waited for a
+    change it never would say. Now it says nothing of the kind. Once it went a co-lead
+    corrects the talk's title: "Changed" does wait a minute for further changes, which it
+    would then say too, and says so, on its row and its page, until it goes."""
+    invite(api, agenda["rosa"], name="Rosa Quispe", email=ROSA, time_zone="America/Lima")
+    sender_round(cli, clock)
+    assert publish_as_planned(api, agenda["meeting"]).status_code == 200
+    (news,) = outbox(kind="update", recipient_email=BEN)
+    assert news.subject == "On the agenda: Digital transformation at INDECOPI"
+    page = html.unescape(api.get(f"/outbox/{news.id}").get_data(as_text=True))
+    assert "for further changes" not in page
+    rows = html.unescape(api.get("/outbox?kind=update").get_data(as_text=True))
+    assert "waits for further changes" not in rows
+    sender_round(cli, clock)
+    assert [m["Subject"] for m in inbox(smtp, BEN)] == [news.subject]
+    corrected = api.patch(
+        f"/api/v1/slots/{agenda['rosa'].id}", json={"title": "Digital transformation at PE"}
+    )
+    assert corrected.status_code == 200, corrected.get_json()
+    (changed,) = outbox(kind="update", recipient_email=BEN, status="queued")
+    assert changed.subject == "Changed: Digital transformation at PE (title)"
+    page = html.unescape(api.get(f"/outbox/{changed.id}").get_data(as_text=True))
+    assert (
+        f"waits until {changed.next_attempt_at:%-d %b %Y %H:%M} UTC for further changes to the "
+        "slot, which it would then say too"
+    ) in page
+    rows = html.unescape(api.get("/outbox?kind=update").get_data(as_text=True))
+    waiting = outbox(kind="update", status="queued")  # Rosa's "Changed" too, not the news
+    assert {m.subject for m in waiting} == {changed.subject}
+    assert rows.count("waits for further changes") == len(waiting) == 2
+    assert f"waits for further changes until {changed.next_attempt_at:%H:%M} UTC" in rows
+    cli.invoke(args=["mail", "send", "--once"])  # a round within its minute
+    assert len(inbox(smtp, BEN)) == 1
+    sender_round(cli, clock)
+    assert [m["Subject"] for m in inbox(smtp, BEN)] == [news.subject, changed.subject]
