@@ -119,8 +119,8 @@ class OutboxMessage(db.Model):
     # again while it waited to be tried again keeps when and why its server turned the one it
     # replaces away ({"deferred": ...}: `deferred`). A message a co-lead sent ("Send now",
     # "Send again") keeps what came before ({"again": ...}: `sent_again_after`), and one
-    # written again in its place on "Send again", which it is ({"sent_again_as": id}). None
-    # for other kinds.
+    # written again in its place on "Send again", which it is ({"sent_again_as": id}), or by
+    # the sender's round ({"rewritten_as": id}). None for other kinds.
     basis: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     # As whom it addressed its recipient (`MessageRole`), kept when its text is cleared: what
     # went to a presenter as a contact of their office does not tell them they present the slot
@@ -230,6 +230,14 @@ class OutboxMessage(db.Model):
         """The message a co-lead's "Send again" wrote in place of this one (superseded, its
         server's last answer kept), as the slot then was (`messages.again`); None otherwise."""
         return (self.basis or {}).get("sent_again_as")
+
+    @property
+    def rewritten_as(self) -> int | None:
+        """The invitation the sender's round wrote in place of this one, which its server had
+        turned away for now, as its talk then was (changed while it waited to be tried again:
+        `messages.invitations.renew_retried`); this one, superseded, keeps its server's last
+        answer. None otherwise."""
+        return (self.basis or {}).get("rewritten_as")
 
     @validates("recipient_email")
     def _keep_mailbox(self, _key: str, value: str) -> str:

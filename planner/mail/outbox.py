@@ -388,8 +388,23 @@ def releasable(message: OutboxMessage) -> None:
 def replaced_by_rewrite(message: OutboxMessage) -> None:
     """A failed, unsent or discarded message a co-lead sends again that is written again as its
     slot is now: this one never goes (flushed). It keeps its server's last answer, which its
-    page still shows (`messages.again` names the one written in its place)."""
+    page still shows (`written_in_place`)."""
     _still_as_read(message, status=MessageStatus.superseded)
+
+
+def written_in_place(
+    message: OutboxMessage, written: OutboxMessage, answer: str | None, *, sent_again: bool
+) -> None:
+    """`message`, superseded, was written again as `written`, as its slot then was: on a
+    co-lead's "Send again" (`sent_again`: `messages.again`), or by the sender's round, which
+    found the talk changed while it waited to be tried again (`messages.invitations.
+    renew_retried`). It keeps its server's last answer (`answer`, read before it was taken
+    back), which its page shows as such, and names the one written in its place
+    (`OutboxMessage.sent_again_as`, `OutboxMessage.rewritten_as`) (flushed)."""
+    key = "sent_again_as" if sent_again else "rewritten_as"
+    message.basis = {**(message.basis or {}), key: written.id}
+    message.last_error = answer
+    db.session.flush()
 
 
 def _still_as_read(message: OutboxMessage, *also, **values) -> None:

@@ -825,3 +825,41 @@ def test_only_an_update_that_waits_for_further_changes_says_so_in_the_outbox(
     assert len(inbox(smtp, BEN)) == 1
     sender_round(cli, clock)
     assert [m["Subject"] for m in inbox(smtp, BEN)] == [news.subject, changed.subject]
+
+
+def test_an_invitation_the_round_wrote_again_keeps_what_its_server_answered_on_its_page(
+    api, agenda, smtp, cli, clock
+):
+    """Aiko's server turns her invitation away for now (451) and the co-lead corrects the
+    title: the round writes the invitation again as the talk now is. The first one's own page,
+    superseded, then showed nothing of its server's answer, only "a newer message": the 451
+    was on the one written in its place alone. Now it keeps it, as one a co-lead sends again
+    does, and says the round wrote it again, linking to that one."""
+    aiko, written = aiko_invited(api, agenda, cli, clock)
+    smtp.refuse[AIKO] = BUSY
+    sender_round(cli, clock)
+    renamed = api.patch(f"/api/v1/slots/{aiko.id}", json={"title": "AI-assisted search at the JPO"})
+    assert renamed.status_code == 200, renamed.get_json()
+    sender_round(cli, clock)
+    old, again = outbox(kind="invitation", recipient_email=AIKO)
+    assert (old.id, old.status, again.status) == (written.id, "superseded", "queued")
+    answered = f"refused by the mail server: {BUSY}"
+    assert old.last_error == answered
+    page = html.unescape(api.get(f"/outbox/{old.id}").get_data(as_text=True))
+    assert f'<dt>Error</dt><dd class="error">{answered}</dd>' in page
+    assert (
+        f'<dt>Written again</dt><dd>as <a href="/outbox/{again.id}">message {again.id}</a> by '
+        "the sender's round, as the talk then was, before it was tried again"
+    ) in page
+    assert (
+        "This message is superseded: it never goes. Its recipient's server had turned it away "
+        "for now, and the talk changed before it was tried again: the sender's round wrote it "
+        f"again as the talk then was, as message {again.id}, “{again.subject}”."
+    ) in page
+    row = html.unescape(api.get("/outbox?kind=invitation").get_data(as_text=True))
+    assert f"written again as message {again.id} by the sender's round" in row
+    smtp.refuse.clear()
+    for _ in range(2):  # its next try two minutes on
+        sender_round(cli, clock)
+    (invitation,) = inbox(smtp, AIKO)
+    assert invitation["Subject"] == again.subject

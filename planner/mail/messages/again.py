@@ -105,15 +105,8 @@ def _invitation_again(
     written = renew_held(slot, message, gone=False, hold=False)
     if written is not None:
         written.basis = history
-        _written_in_place(message, written)
+        outbox.written_in_place(message, written, message.last_error, sent_again=True)
     return Sent(written, rewritten=True)
-
-
-def _written_in_place(message: OutboxMessage, written: OutboxMessage) -> None:
-    """`message`, replaced on "Send again", names the one written in its place, which its page
-    links to beside its server's last answer (`OutboxMessage.sent_again_as`) (flushed)."""
-    message.basis = {**(message.basis or {}), "sent_again_as": written.id}
-    db.session.flush()
 
 
 def _update_again(
@@ -143,7 +136,7 @@ def _update_again(
     written.next_attempt_at = now
     said = {"said": written.basis["said"]} if written.basis is not None else {}
     written.basis = {**said, "again": history}
-    _written_in_place(message, written)
+    outbox.written_in_place(message, written, message.last_error, sent_again=True)
     return Sent(written, rewritten=True, link=presenter.private_token is not None)
 
 
@@ -176,13 +169,16 @@ def _reminder_holds(slot: Slot, message: OutboxMessage, presenter: Invitation) -
 def why_superseded(message: OutboxMessage) -> str:
     """Why a superseded message never goes, and what a co-lead may do instead."""
     said = "This message is superseded: it never goes."
-    if (again := message.sent_again_as) is not None:
+    if (again := message.sent_again_as or message.rewritten_as) is not None:
         written = db.session.get(OutboxMessage, again)
         named = f", “{written.subject}”" if written is not None else ""
-        return (
-            f"{said} A co-lead sent it again: it was written again as its slot then was, as "
-            f"message {again}{named}."
+        how = (
+            "A co-lead sent it again: it was written again as its slot then was"
+            if message.sent_again_as is not None
+            else "Its recipient's server had turned it away for now, and the talk changed before "
+            "it was tried again: the sender's round wrote it again as the talk then was"
         )
+        return f"{said} {how}, as message {again}{named}."
     if message.last_error:
         # The sender's reason, the only one a superseded message keeps (`outbox.too_late`).
         reason = message.last_error.removeprefix("not sent: ")

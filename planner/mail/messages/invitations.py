@@ -31,7 +31,7 @@ from planner.mail.messages.writing import (
     slot_context,
 )
 from planner.mail.models import MessageKind, MessageRole, MessageStatus, OutboxMessage
-from planner.mail.outbox import Recipient, hold_invitations, restarted
+from planner.mail.outbox import Recipient, hold_invitations, restarted, written_in_place
 from planner.presenters.models import Invitation
 from planner.timezones import moment_in_language
 
@@ -169,6 +169,8 @@ def renew_retried(slot: Slot, retried: OutboxMessage, news: set[int]) -> bool:
         # (`OutboxMessage.deferred`) once its own attempt clears it.
         written.attempts, written.last_error, written.last_attempt_at = attempts, error, last
         written.basis = history
+        # Its own page still says what its server answered, and links to this one.
+        written_in_place(retried, written, error, sent_again=False)
     return True
 
 
