@@ -863,3 +863,40 @@ def test_an_invitation_the_round_wrote_again_keeps_what_its_server_answered_on_i
         sender_round(cli, clock)
     (invitation,) = inbox(smtp, AIKO)
     assert invitation["Subject"] == again.subject
+
+
+def test_a_held_invitation_sent_now_says_who_sent_it_and_when(
+    api, agenda, smtp, cli, clock, colead
+):
+    """Where the co-leads review invitations, Aiko's waits, held, on the outbox page. A co-lead
+    reads it and presses "Send now": its page and its row then say who sent it and when ("Sent
+    now by ..."), as "Send again" does, with no attempt nor server answer before it; the
+    sender's next round delivers it, once, and the page still says who let it go."""
+    set_hold_invitations(True)
+    db.session.commit()
+    _, written = aiko_invited(api, agenda, cli, clock)
+    sender_round(cli, clock)
+    (held,) = outbox(kind="invitation", recipient_email=AIKO)
+    assert (held.id, held.status) == (written.id, "held")
+    page = html.unescape(api.get(f"/outbox/{held.id}").get_data(as_text=True))
+    assert "Send now" in page and "Sent now" not in page
+    press_send(api, held.id)
+    (queued,) = outbox(kind="invitation", recipient_email=AIKO)
+    assert (queued.id, queued.status, queued.attempts) == (held.id, "queued", 0)
+    pressed = queued.sent_again_after.at
+    page = html.unescape(api.get(f"/outbox/{held.id}").get_data(as_text=True))
+    assert (
+        f"<dt>Sent now</dt><dd>by {colead.email} on {pressed:%-d %b %Y %H:%M} UTC; the attempts "
+        "above count from then</dd>"
+    ) in page
+    row = html.unescape(api.get("/outbox?kind=invitation").get_data(as_text=True))
+    assert f"sent now by {colead.email} at {pressed:%-d %b %Y %H:%M} UTC</span>" in row
+    sender_round(cli, clock)
+    (invitation,) = inbox(smtp, AIKO)
+    assert invitation["Subject"] == held.subject
+    (sent,) = outbox(kind="invitation", recipient_email=AIKO)
+    assert (sent.id, sent.status, sent.attempts) == (held.id, "sent", 1)
+    page = html.unescape(api.get(f"/outbox/{sent.id}").get_data(as_text=True))
+    assert f"<dt>Sent now</dt><dd>by {colead.email} on {pressed:%-d %b %Y %H:%M} UTC;" in page
+    sender_round(cli, clock)
+    assert len(inbox(smtp, AIKO)) == 1
