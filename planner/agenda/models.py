@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
 from planner.offices.models import Office
-from planner.presenters.models import Invitation
+from planner.presenters.models import Answer, Invitation
 from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Survey
@@ -290,6 +290,17 @@ class Slot(db.Model):
         if self.kind != "presentation":
             return None
         return self.invitation if self.status in HELD else None
+
+    @property
+    def presenter_taken_off(self) -> bool:
+        """Whether the co-leads took its presenter off it for now: set back to proposed, or
+        declined on their behalf (the presenter's own "decline" they may still change). Not a
+        slot no one was invited to."""
+        invitation = self.invitation
+        return invitation is not None and (
+            self.status == SlotStatus.proposed
+            or (self.status == SlotStatus.declined and invitation.answer != Answer.declined)
+        )
 
     @property
     def presenter_zone(self) -> str | None:

@@ -418,44 +418,41 @@ def sharing_talks(meeting: Meeting) -> list[Slot]:
 def takes_a_share(slot: Slot) -> bool:
     """Whether a talk takes a share of the unplanned time: one whose presenter stands
     (confirmed, or invited and not answered yet) or who is still to be invited. Not one that
-    is cancelled, declined, or that the co-leads took its presenter off (it waits for another
-    presenter, or to be removed: its minutes would go with it), nor one whose presenter asked
-    for another time (the co-leads owe them an answer first; lengthened, they would be asked
-    to confirm a time they did not ask for): those keep their length, and a talk that stands
+    is cancelled, nor one that keeps its length (`_keeps_its_length`): a talk that stands
     takes the minutes."""
-    # Here, not at the top: the presenters' operations change slots through this module.
-    from planner.presenters.operations import taken_off
+    return (
+        slot.kind == "presentation"
+        and slot.status != SlotStatus.cancelled
+        and _keeps_its_length(slot) is None
+    )
 
-    if slot.kind != "presentation" or slot.status in (SlotStatus.cancelled, SlotStatus.declined):
-        return False
-    if slot.invitation is not None and taken_off(slot.invitation):
-        return False
-    return not _asked_for_another_time(slot)
+
+def _keeps_its_length(slot: Slot) -> str | None:
+    """Why a talk still on keeps its length when the unplanned time is shared, as the editor
+    says it; None if it takes a share. One declined, or that the co-leads took its presenter
+    off (it waits for another presenter, or to be removed: its minutes would go with it), or
+    whose presenter asked for another time (the co-leads owe them an answer first;
+    lengthened, they would be asked to confirm a time they did not ask for)."""
+    if _asked_for_another_time(slot):
+        return "its presenter asked for another time"
+    if slot.presenter_taken_off:
+        return "the co-leads took its presenter off it"
+    if slot.status == SlotStatus.declined:
+        return "its presenter declined"
+    return None
 
 
 def left_out_of_sharing(meeting: Meeting) -> list[tuple[Slot, str]]:
     """The talks still on that take no share of the unplanned time, each with why, as the
     editor says it beside the action."""
-    from planner.presenters.operations import taken_off
-
     sharing = sharing_talks(meeting)
-    left_out = []
-    for slot in meeting.slots:
-        if slot.kind != "presentation" or slot.status == SlotStatus.cancelled or slot in sharing:
-            continue
-        invitation = slot.invitation
-        if _asked_for_another_time(slot):
-            why = "its presenter asked for another time"
-        elif slot.status == SlotStatus.declined and (
-            invitation is None or invitation.answer == Answer.declined
-        ):
-            why = "its presenter declined"
-        elif invitation is not None and taken_off(invitation):
-            why = "the co-leads took its presenter off it"
-        else:
-            why = "it comes before the last slot pinned to a time"
-        left_out.append((slot, why))
-    return left_out
+    return [
+        (slot, _keeps_its_length(slot) or "it comes before the last slot pinned to a time")
+        for slot in meeting.slots
+        if slot.kind == "presentation"
+        and slot.status != SlotStatus.cancelled
+        and slot not in sharing
+    ]
 
 
 def share_unplanned_time(meeting: Meeting) -> list[Slot]:

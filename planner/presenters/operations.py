@@ -185,7 +185,7 @@ def where_it_stands(invitation: Invitation) -> str:
     slot, name = invitation.slot, invitation.name
     if invitation.link_hash is None:
         link = "their link was revoked"
-    elif slot.held_by is None and not taken_off(invitation):
+    elif slot.held_by is None and not slot.presenter_taken_off:
         link = "inviting someone makes a new link and ends theirs, with which they could still "
         link += "change their answer"
     elif slot.held_by is None:
@@ -242,15 +242,6 @@ def answer_stands(invitation: Invitation, given: str, note: str) -> bool:
     )
 
 
-def taken_off(invitation: Invitation) -> bool:
-    """Whether the co-leads took the presenter off their slot for now: set back to proposed, or
-    declined on their behalf (the presenter's own "decline" they may still change)."""
-    status = invitation.slot.status
-    return status == SlotStatus.proposed or (
-        status == SlotStatus.declined and invitation.answer != Answer.declined
-    )
-
-
 def not_theirs(invitation: Invitation) -> str | None:
     """Why the presenter may not change their slot now (its title and abstract, its materials,
     their availability for it), or None while it is theirs: invited or confirmed. A cancelled
@@ -259,7 +250,7 @@ def not_theirs(invitation: Invitation) -> str | None:
     slot = invitation.slot
     if slot.status_shown == SlotStatus.cancelled:
         return _("This slot is cancelled; nothing about it can be changed here.")
-    if taken_off(invitation):
+    if slot.presenter_taken_off:
         return _(
             "The co-leads have taken you off this presentation for now, so it cannot be "
             "changed here; if they invite you again, it can."
@@ -295,7 +286,7 @@ def answer(invitation: Invitation, given: str, note: str) -> bool:
         # What was given is the co-leads' to record: a decline now took a talk given out of the
         # archive, and a confirmation or a request for another time asks nothing of anyone.
         raise ConflictError(_("This meeting has taken place; there is nothing more to answer."))
-    if taken_off(invitation):
+    if slot.presenter_taken_off:
         raise ConflictError(
             _(
                 "The co-leads have taken you off this presentation for now, so there is nothing "

@@ -49,7 +49,6 @@ from planner.presenters.operations import (
     not_theirs,
     revoke,
     set_own_zone,
-    taken_off,
     where_it_stands,
 )
 from planner.text import shorten
@@ -161,7 +160,7 @@ def _page(
         published=meeting.status == MeetingStatus.published,
         frozen=frozen(slot),
         ended=meeting.ended(),
-        taken_off=taken_off(invitation),
+        taken_off=slot.presenter_taken_off,
         answer_form=answer_form,
         talk_form=talk_form,
         talk_problem=talk_problem,

@@ -21,7 +21,6 @@ from planner.languages import moment_here
 from planner.mail import messages
 from planner.mail.models import OutboxMessage
 from planner.offices.contacts import from_proposal
-from planner.presenters.operations import taken_off
 from planner.proposals.models import NEW_LINK, Proposal, ProposalEvent, ProposalStatus
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Answer, Survey
@@ -356,7 +355,7 @@ def volunteer_part(proposal: Proposal, slot: Slot) -> VolunteerPart:
         )
     if slot.status in (SlotStatus.invited, SlotStatus.confirmed):
         return VolunteerPart("yours", slot.status)
-    return VolunteerPart("taken_off" if taken_off(invitation) else "you_declined", slot.status)
+    return VolunteerPart("taken_off" if slot.presenter_taken_off else "you_declined", slot.status)
 
 
 def revoke_link(proposal: Proposal, *, actor: str) -> None:
