@@ -56,6 +56,8 @@ from planner.timezones import (
 ROOT = Path(__file__).resolve().parent.parent
 # Seconds to wait for a PostgreSQL server that does not answer before the page says so (503).
 CONNECT_TIMEOUT = 5
+# How long a session lasts, and so a form's token (README "Security").
+SESSION_LIFETIME = timedelta(hours=12)
 
 
 class Commands(AppGroup):
@@ -218,11 +220,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
         # A form's token is good as long as its session (Flask-WTF's default is an hour): a
         # volunteer writing an abstract over the afternoon, or a co-lead whose agenda page stayed
         # open over lunch, sent it and met "Your session expired", signed in as they were.
-        WTF_CSRF_TIME_LIMIT=int(timedelta(hours=12).total_seconds()),
+        WTF_CSRF_TIME_LIMIT=int(SESSION_LIFETIME.total_seconds()),
         # How passwords are hashed: werkzeug's scrypt at its work factor (about 100 ms a
         # check). Tests set a lower one; a hash names its method, so any stored hash still checks.
         PASSWORD_HASH_METHOD="scrypt",
