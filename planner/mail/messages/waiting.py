@@ -206,7 +206,7 @@ def supersede(slot: Slot, email: str, kinds=_TO_PRESENTER) -> bool:
         row
         for row in maybe_out
         if row.status == MessageStatus.sent
-        or not settling(row.next_attempt_at, row.created_at, row.basis)
+        or not _settling(row.next_attempt_at, row.created_at, row.basis)
     ]
     _superseded(
         *about,
@@ -353,7 +353,7 @@ def settles(basis: dict | None) -> bool:
     return bool(basis) and "since" in basis
 
 
-def settling(due: datetime, created: datetime, basis: dict | None) -> bool:
+def _settling(due: datetime, created: datetime, basis: dict | None) -> bool:
     """Whether a queued update, never tried, is still waiting out UPDATE_SETTLE: written to
     wait, and due at most that long after it was written (a sender's lease puts a taken one
     LEASE further out), and not one a co-lead sent (`outbox.restarted`: due at once). Its
@@ -368,7 +368,7 @@ def settling(due: datetime, created: datetime, basis: dict | None) -> bool:
 
 def waits_for_changes(message: OutboxMessage) -> bool:
     """Whether `message` is an update still waiting out UPDATE_SETTLE for further changes to
-    its slot, which it would then say too (`settling`, as `_settling_rows` reads it): what its
+    its slot, which it would then say too (`_settling`, as `_settling_rows` reads it): what its
     outbox row and page say of it. Not news that goes at once (it keeps what it said only), one
     a co-lead sent again, nor one a sender has taken."""
     return (
@@ -376,7 +376,7 @@ def waits_for_changes(message: OutboxMessage) -> bool:
         and message.status == MessageStatus.queued
         and not message.attempts
         and message.next_attempt_at > utcnow()
-        and settling(message.next_attempt_at, message.created_at, message.basis)
+        and _settling(message.next_attempt_at, message.created_at, message.basis)
     )
 
 
@@ -400,7 +400,7 @@ def _settling_rows(*where) -> list[tuple[int, datetime, datetime, dict]]:
         )
         .order_by(OutboxMessage.id)
     ).all()
-    return [tuple(row) for row in rows if settling(row[1], row[2], row[3])]
+    return [tuple(row) for row in rows if _settling(row[1], row[2], row[3])]
 
 
 def first_news_waiting(slot: Slot, email: str) -> bool:
