@@ -16,7 +16,13 @@ from planner.agenda.checks import AgendaError, check_text
 from planner.agenda.edit_page import editor_page, meeting_form_for
 from planner.agenda.forms import MeetingForm
 from planner.agenda.models import Meeting, MeetingSeries, MeetingStatus
-from planner.agenda.operations import apply_meeting, create_meeting, ended_draft_note, set_offices
+from planner.agenda.operations import (
+    apply_meeting,
+    create_meeting,
+    ended_draft_note,
+    series_titled,
+    set_offices,
+)
 from planner.agenda.queries import get_meeting
 from planner.agenda.view_helpers import (
     JUST_MADE,
@@ -75,9 +81,7 @@ def _meeting_changes(form: MeetingForm, meeting: Meeting | None = None) -> dict:
 
 def _series(form: MeetingForm) -> MeetingSeries | None:
     if form.new_series.data and form.new_series.data.strip():
-        title = form.new_series.data.strip()
-        existing = db.session.scalar(select(MeetingSeries).where(MeetingSeries.title == title))
-        return existing or MeetingSeries(title=title)
+        return series_titled(form.new_series.data.strip())
     return db.session.get(MeetingSeries, int(form.series.data)) if form.series.data else None
 
 

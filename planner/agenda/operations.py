@@ -106,6 +106,22 @@ def _check_pinned_length(value) -> bool:
     return value
 
 
+def series_titled(title: str) -> MeetingSeries:
+    """The series of this title, or a new one: a title is how co-leads name a series, on the
+    meeting's form ("Or a new series") and in the API."""
+    found = db.session.scalar(select(MeetingSeries).where(MeetingSeries.title == title))
+    return found or MeetingSeries(title=title)
+
+
+def _check_series(value) -> MeetingSeries | None:
+    """A series as the API names it, by its title (`null` or "": in none), checked as the
+    form's "Or a new series"."""
+    if value is None:
+        return None
+    title = check_published_text(value, "The series", 200)
+    return series_titled(title) if title else None
+
+
 def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
     """Validate and apply meeting fields (as named in the API); re-flow the slots.
 
@@ -134,6 +150,7 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
         "freeze_on": lambda v: check_day(v, "freeze_on"),
         "status": lambda v: check_choice(v, MEETING_STATUSES, "status"),
         "recommendation": check_recommendation,
+        "series": _check_series,
     }
     values = validated(checks, changes, "meeting")
     if "duration_minutes" in values and "duration_pinned" not in values:

@@ -1138,6 +1138,43 @@ def test_a_meeting_saved_without_its_series_select_stays_in_its_series(api, meet
     assert (meeting.title, meeting.series.title) == ("Rec 10 workshop, renamed", "Task Force 2027")
 
 
+def test_a_script_keeps_a_workshops_copied_session_in_its_series(api, meeting):
+    """A script copying a workshop's second session puts it in the first one's series as the
+    form's "Series" and "Or a new series" do: by the series' title, a new one made once; `null`
+    takes it out. Before, `series` was refused as an unknown field."""
+    address = f"/api/v1/meetings/{meeting.id}"
+    named = api.patch(address, json={"series": "  Rec 10 workshops "})
+    assert named.status_code == 200, named.get_data(as_text=True)
+    assert named.get_json()["series"] == "Rec 10 workshops"
+    history = api.get(f"{address}/history").get_json()["changes"]
+    assert [c["after"] for c in history if c["what"] == "series"] == ["Rec 10 workshops"]
+    copy = api.post(f"{address}/copy").get_json()
+    assert copy["series"] == "Rec 10 workshops"  # a copy stays in it (helper-365)
+    second = api.post("/api/v1/meetings", json={**MEETING, "title": "Rec 10, second session"})
+    second_address = f"/api/v1/meetings/{second.get_json()['id']}"
+    joined = api.patch(second_address, json={"series": "Rec 10 workshops"})
+    assert joined.get_json()["series"] == "Rec 10 workshops"
+    assert db.session.scalar(select(func.count()).select_from(MeetingSeries)) == 1
+    # Checked as the form's title of a new series: text, at most 200 characters.
+    for wrong, said in (
+        (["Rec 10"], "The series must be text."),
+        ("R" * 201, "The series is limited to 200 characters."),
+    ):
+        refused = api.patch(second_address, json={"series": wrong})
+        assert refused.status_code == 400
+        assert (refused.get_json()["message"], refused.get_json()["field"]) == (said, "series")
+    # A stale version is refused with the meeting as it is, nothing changed.
+    stale = api.patch(second_address, json={"series": None, "version": 1})
+    assert stale.status_code == 409
+    assert stale.get_json()["current"]["series"] == "Rec 10 workshops"
+    left = api.patch(second_address, json={"series": None})
+    assert left.get_json()["series"] is None
+    made = api.post(
+        "/api/v1/meetings", json={**MEETING, "title": "Rec 10, third", "series": "Rec 10 workshops"}
+    )
+    assert made.status_code == 201 and made.get_json()["series"] == "Rec 10 workshops"
+
+
 @pytest.mark.parametrize("pinned", [True, False])
 def test_a_meeting_form_sent_without_its_fields_changes_nothing(api, meeting, pinned):
     """A field left out of the post is no field cleared: no browser leaves one out, but a
