@@ -1,6 +1,7 @@
 """Line-up pages: set the rules, see the best line-up with its proof, save, adjust and accept."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from planner.accounts.security import colead_required, editor
 from planner.agenda.checks import MAX_MINUTES, AgendaError, check_minutes
@@ -367,6 +368,19 @@ def _length_asked(into: Meeting | None) -> tuple[int | None, str | None]:
         return None, f"{error} Type it again below, or leave it empty."
 
 
+def _length_not_used(meeting: Meeting, length: int) -> Markup:
+    """Why a length typed when accepting a line-up again changed nothing, and where to set it."""
+    return Markup(
+        "The length of {} minutes was not used: a length is for a new workshop, and “{}” "
+        'keeps its {} minutes. Set its length on <a href="{}">its editor</a>.'
+    ).format(
+        length,
+        meeting.title,
+        meeting.duration_minutes,
+        url_for("agenda.edit", meeting_id=meeting.id, _anchor="duration_minutes"),
+    )
+
+
 @bp.post("/<int:lineup_id>/accept")
 @colead_required
 def accept(lineup_id: int):
@@ -399,6 +413,9 @@ def accept(lineup_id: int):
     meeting = accepted.meeting
     if not accepted.made:
         flash("This line-up was accepted before; here is its draft agenda.", "warning")
+        if length is not None and length != meeting.duration_minutes:
+            # The agenda keeps the length it has: said, not silently dropped.
+            flash(_length_not_used(meeting, length), "warning")
     elif into is None:
         # The agenda page it leads to has no date fields: say where they are (helper-218).
         lasting = "" if length is None else f", {length} minutes long"

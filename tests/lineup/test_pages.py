@@ -1592,6 +1592,34 @@ def test_a_line_up_accepted_for_three_hours_makes_a_workshop_its_talks_fill(clie
     assert "not planned" not in edit and "length-mismatch" not in edit
 
 
+def test_a_length_typed_when_accepting_again_is_said_unused_with_the_editor_linked(client, survey):
+    """A co-lead accepting a line-up accepted before (a second tab, Back) with a new length was
+    told the line-up was accepted before, not that the length changed nothing: the draft kept
+    its own, unsaid. Now she is told, with a link to the editor where the length is set."""
+    post_rules(client, slots="4")
+    lineup = db.session.scalar(select(Lineup))
+    token = csrf_token(client, f"/lineups/{lineup.id}")
+    client.post(f"/lineups/{lineup.id}/accept", data={"csrf_token": token, "length": "180"})
+    meeting = db.session.scalar(select(Meeting))
+    again = client.post(f"/lineups/{lineup.id}/accept", data={"csrf_token": token, "length": "240"})
+    assert again.headers["Location"].endswith(f"/meetings/{meeting.id}")
+    opened = html.unescape(client.get(again.headers["Location"]).get_data(as_text=True))
+    assert "This line-up was accepted before; here is its draft agenda." in opened
+    assert (
+        f"The length of 240 minutes was not used: a length is for a new workshop, and "
+        f"“{meeting.title}” keeps its 180 minutes. Set its length on "
+        f'<a href="/meetings/{meeting.id}/edit#duration_minutes">its editor</a>.'
+    ) in opened
+    db.session.expire_all()
+    assert meeting.duration_minutes == 180
+    # The same length again, or none, changed nothing to say.
+    for typed in ("180", ""):
+        same = client.post(
+            f"/lineups/{lineup.id}/accept", data={"csrf_token": token, "length": typed}
+        )
+        assert "was not used" not in client.get(same.headers["Location"]).get_data(as_text=True)
+
+
 def test_a_length_no_workshop_can_take_comes_back_with_the_choice_kept(client, survey):
     post_rules(client, slots="4")
     lineup = db.session.scalar(select(Lineup))
