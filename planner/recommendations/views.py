@@ -72,9 +72,11 @@ def detail(number: int):
         survey=survey,
         sections=sections,
         readings=readings,
-        # Held: published and over, latest first; the rest (drafts too) planned, soonest first.
-        planned=[m for m in on_it if not m.took_place(now)],
+        # Planned: still to come (drafts too), soonest first; held: published and over, latest
+        # first; a draft whose date has passed is neither, and said so (co-leads alone see it).
+        planned=[m for m in on_it if not m.ended(now)],
         held=[m for m in reversed(on_it) if m.took_place(now)],
+        past_drafts=[m for m in reversed(on_it) if m.ended(now) and not m.took_place(now)],
         # Against the round before: which offices name it now and no longer.
         since=changes_since_previous(survey, recommendation=number) if survey else None,
     )

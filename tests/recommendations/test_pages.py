@@ -195,3 +195,28 @@ def test_a_recommendation_s_page_links_the_meetings_on_it(client, api, survey):
     # A recommendation no meeting is on says so, and offers the co-leads a line-up for it.
     none = api.get("/recommendations/7").get_data(as_text=True)
     assert "No meeting on Rec 7 yet: " in none and 'href="/lineups/new?focus=7"' in none
+
+
+def test_a_draft_whose_date_has_passed_is_listed_as_such_not_as_planned(client, api, survey):
+    """A co-lead's draft on Rec 5 dated last year was listed under "Planned" on the Rec 5 page,
+    as if it were to come: it is neither planned nor held, and the page now says what it is."""
+    made = api.post(
+        "/api/v1/meetings",
+        json={
+            "title": "Rec 5 workshop, never published",
+            "starts_at": "2025-11-04T13:00:00+01:00",
+            "time_zone": "Europe/Zurich",
+            "recommendation": 5,
+        },
+    )
+    assert made.status_code == 201
+    page = api.get("/recommendations/5").get_data(as_text=True)
+    assert ">Planned</h3>" not in page and ">Held</h3>" not in page
+    past = page.split(">Drafts whose date has passed</h3>", 1)[1].split("</ul>", 1)[0]
+    assert f'<a href="/meetings/{made.get_json()["id"]}">' in past
+    assert '<span class="status status-draft">draft, its date has passed</span>' in past
+    assert 'href="#meetings-heading">Meetings on it (1)' in page
+    # Drafts are the co-leads': anyone else is shown none.
+    assert "Drafts whose date has passed" not in client.get("/recommendations/5").get_data(
+        as_text=True
+    )
