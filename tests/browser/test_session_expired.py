@@ -2,8 +2,10 @@
 ready to send again, and one press sends it (no JavaScript needed). A co-lead signed out in
 another tab signs in, and the form is sent."""
 
+import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner.agenda.models import Slot
 from planner.extensions import db
@@ -76,4 +78,47 @@ def test_signed_out_in_another_tab_a_co_lead_signs_in_and_the_slot_is_saved(
     shoot(editing, "session-signed-out-slot-saved", full_page=False)
     db.session.expire_all()
     assert db.session.get(Slot, slot).title == "AI search in examination"
+    context.close()
+
+
+def test_back_after_the_held_slot_was_added_sends_nothing_again(
+    browser, live_server, colead_client, survey
+):
+    """Ana, signed out in another tab, adds a slot: signing in sends it (send.js). Pressing Back
+    then never shows the "Signed in: sending your changes" page with a live "Send again": its
+    entry was replaced by the sending (it went before the page finished loading), and the page
+    before, the sign-in that held the form, is not stored (Chromium asks to send it again). Sent
+    again, it carries the token of the session that ended, so the planner asks her to press
+    "Send again", and that is told the slot was added just now: still one slot."""
+    from tests.presenters.support import MEETING
+
+    meeting = colead_client.post("/api/v1/meetings", json=MEETING).get_json()["id"]
+    context = browser.new_context(**ON_A_PHONE)
+    editing = context.new_page()
+    sign_in(editing, live_server)
+    editing.goto(f"{live_server}/meetings/{meeting}/edit")
+    editing.locator("#add-slot").get_by_label("Slot title").fill("AI search in examination")
+    other_tab = context.new_page()
+    other_tab.goto(f"{live_server}/meetings")
+    other_tab.get_by_role("button", name="Menu").click()
+    other_tab.get_by_role("button", name="Sign out").click()
+    other_tab.wait_for_url(lambda url: url.rstrip("/") == live_server or "/meetings" not in url)
+    editing.get_by_role("button", name="Add the slot").click()
+    expect(editing.get_by_role("heading", name="Sign in")).to_be_visible()
+    editing.get_by_label("Email").fill(COLEAD_EMAIL)
+    editing.get_by_label("Password").fill(COLEAD_PASSWORD)
+    editing.get_by_role("button", name="Sign in").click()
+    editing.wait_for_url(f"**/meetings/{meeting}/edit#slots")
+    assert db.session.scalar(select(func.count()).select_from(Slot)) == 1
+
+    with pytest.raises(PlaywrightError, match="ERR_CACHE_MISS"):
+        editing.go_back()
+    expect(editing.get_by_text("Confirm Form Resubmission")).to_be_visible()
+    expect(editing.get_by_role("button", name="Send again")).to_have_count(0)
+    editing.reload()  # she confirms: the form held by the sign-in goes again, with its old token
+    expect(editing.get_by_role("heading", name="Your session expired")).to_be_visible()
+    editing.get_by_role("button", name="Send again").click()
+    expect(editing.get_by_text("The slot was not added")).to_be_visible()
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Slot)) == 1
     context.close()
