@@ -273,7 +273,11 @@ def figures(lineup_id: int):
     return render_template("lineup/figures.html", lineup=lineup, result=lineup.result)
 
 
-def _detail(lineup: Lineup, problem: str | None = None, status: int = 200):
+def _detail(
+    lineup: Lineup, problem: str | None = None, status: int = 200, length_refused: bool = False
+):
+    """The line-up's page; refused, with why (`problem`), which the length field says beside it
+    too when it is the length that was refused."""
     page = render_template(
         "lineup/detail.html",
         lineup=lineup,
@@ -282,6 +286,7 @@ def _detail(lineup: Lineup, problem: str | None = None, status: int = 200):
         offices=_offices(),
         drafts=lineup_target_choices(utcnow()),
         problem=problem,
+        length_refused=length_refused,
         presented=_presented_before(),
         **_on_topic(lineup.result),
     )
@@ -408,7 +413,7 @@ def accept(lineup_id: int):
             )
     length, problem = _length_asked(into)
     if problem:
-        return _detail(lineup, problem, 400)
+        return _detail(lineup, problem, 400, length_refused=True)
     accepted = accept_lineup(lineup, editor=editor(), into=into, length=length)
     meeting = accepted.meeting
     if not accepted.made:

@@ -200,3 +200,29 @@ def test_on_a_phone_each_best_match_not_working_yet_is_said_once_then_its_office
     )
     shoot(page, "lineup-not-working-grouped-phone")
     context.close()
+
+
+def test_a_length_refused_is_said_at_its_field_with_what_was_typed(
+    page, live_server, colead, survey
+):
+    """Ana, by keyboard with a screen reader, types 0 minutes for the new workshop and presses
+    Enter: the app's refusal comes back (not the browser's bubble, which refused it unsaid),
+    with the focus on it, the 0 kept, and the field itself saying why (helper-377)."""
+    sign_in(page, live_server)
+    page.goto(live_server + "/lineups/new")
+    page.wait_for_url("**/lineups/new")
+    page.get_by_label("Focus recommendation").select_option("10")
+    page.get_by_role("button", name="Find the best line-up").click()
+    page.get_by_role("link", name="line-up #").click()
+    length = page.get_by_role("spinbutton", name="lasting (the new workshop's length)")
+    expect(length).to_have_accessible_description(re.compile("^minutes, if new"))
+    length.fill("0")
+    length.press("Enter")
+    summary = the_refusal_has_the_focus(page)
+    expect(summary).to_contain_text("The workshop's length")
+    length = page.get_by_label("lasting")
+    expect(length).to_have_value("0")
+    expect(length).to_have_attribute("aria-invalid", "true")
+    expect(length).to_have_accessible_description(re.compile("The workshop's length .* empty"))
+    assert page.evaluate(FITS_WIDTH)
+    shoot(page, "lineup-length-refused")
