@@ -10,7 +10,13 @@ from sqlalchemy import func, select
 from planner.agenda.models import Slot
 from planner.extensions import db
 from planner.proposals.models import Proposal
-from tests.browser.conftest import FITS_WIDTH, ON_A_PHONE, shoot, sign_in
+from tests.browser.conftest import (
+    FITS_WIDTH,
+    ON_A_PHONE,
+    shoot,
+    sign_in,
+    the_message_has_the_focus,
+)
 from tests.support import COLEAD_EMAIL, COLEAD_PASSWORD
 
 
@@ -65,6 +71,10 @@ def test_signed_out_in_another_tab_a_co_lead_signs_in_and_the_slot_is_saved(
     said = editing.get_by_role("status").filter(has_text="You were signed out")
     expect(said).to_contain_text("(in another window, or after a while)")
     expect(said).to_contain_text("Sign in and your changes are sent")
+    # Said, with the focus on it, and the button says what it does besides (helper-377: the
+    # page opened on itself, the status there from the start unsaid, and "Sign in" alone).
+    the_message_has_the_focus(editing, "You were signed out")
+    expect(editing.get_by_role("button", name="Sign in and send your changes")).to_be_visible()
     expect(editing.get_by_text("CSRF")).to_have_count(0)
     assert editing.evaluate(FITS_WIDTH)
     shoot(editing, "session-signed-out-sign-in-holds-the-slot")
