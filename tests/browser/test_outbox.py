@@ -10,7 +10,13 @@ from planner.extensions import db
 from planner.mail.models import MessageKind
 from planner.mail.outbox import Recipient, enqueue, hold_invitations
 from planner.mail.sender import send_due
-from tests.browser.conftest import FITS_WIDTH, ON_A_PHONE, shoot, sign_in
+from tests.browser.conftest import (
+    FITS_WIDTH,
+    ON_A_PHONE,
+    shoot,
+    sign_in,
+    the_message_has_the_focus,
+)
 from tests.mail.smtp_server import SmtpServer
 
 INVITATION = """BEGIN:VCALENDAR\r
@@ -102,4 +108,37 @@ def test_hold_review_and_send_all_held(app, browser, page, live_server, colead, 
     expect(phone.frame_locator("iframe.mail-html").locator("b")).to_have_text("Alex Example")
     assert phone.evaluate(FITS_WIDTH), "the message page is wider than the phone"
     shoot(phone, "outbox-4-message-phone")
+    phone.context.close()
+
+
+def test_a_message_s_history_reads_as_sentences(app, browser, page, live_server, colead):
+    """Ana, by keyboard with a screen reader, sends again an invitation that could not go (no
+    mail server yet): the page opens on what was done, and the message's row, read as one run
+    as a screen reader reads a table's cell, says its history in sentences, each begun with a
+    capital and ended with a stop (helper-377: "not sent 1 attempt sent again by ana@... at
+    ..." ran on as fragments), at 1280 px as at 390."""
+    an_invitation()
+    with app.app_context():
+        config = {**app.config, "MAIL_SERVER": None}
+        assert send_due(config, utcnow()).not_sent == 1
+    sign_in(page, live_server)
+    page.goto(live_server + "/outbox")
+    page.get_by_role("link", name="Please present").click()
+    send = page.get_by_role("button", name="Send again")
+    send.focus()
+    page.keyboard.press("Enter")
+    the_message_has_the_focus(page, "1 message is queued")
+    phone = browser.new_context(**ON_A_PHONE).new_page()
+    sign_in(phone, live_server)
+    for tab in (page, phone):
+        tab.goto(live_server + "/outbox")
+        cell = tab.locator("table.data tbody tr").first.locator("td").nth(1)
+        status, *lines = [line.strip() for line in cell.inner_text().splitlines() if line.strip()]
+        assert status == "queued"
+        assert any(line.startswith(f"Sent again by {colead.email} at ") for line in lines), lines
+        for line in lines:
+            assert line[0].isupper() or line[0].isdigit(), lines
+            assert line.endswith("."), lines
+        assert tab.evaluate(FITS_WIDTH), "the outbox is wider than the window"
+        shoot(tab, f"outbox-history-{tab.viewport_size['width']}")
     phone.context.close()

@@ -469,9 +469,9 @@ def test_an_invitation_written_again_while_it_waits_to_retry_shows_the_co_leads_
     assert (old.id, old.status) == (written.id, "superseded")
     assert (again.status, again.attempts) == ("queued", 2)
     assert again.subject == "Invitation to present: AI-assisted search at the JPO"
-    said = f"its server turned it away for now at {turned_away:%-d %b %Y %H:%M} UTC"
+    said = f"Its server turned it away for now at {turned_away:%-d %b %Y %H:%M} UTC"
     row = html.unescape(api.get("/outbox?kind=invitation").get_data(as_text=True))
-    assert "2 attempts" in row and said in row and f"as message {old.id}" in row
+    assert "2 attempts." in row and said in row and f"as message {old.id}" in row
     assert again.last_error == f"refused by the mail server: {BUSY}"
     smtp.refuse.clear()
     for _ in range(2):  # its next try two minutes on
@@ -562,7 +562,7 @@ def test_an_invitation_a_sender_took_and_lost_says_when_its_server_really_turned
     (sent,) = outbox(kind="invitation", recipient_email=AIKO, status="sent")
     assert sent.attempts == 2 and sent.last_attempt_at == sent.sent_at
     row = html.unescape(api.get("/outbox?kind=invitation").get_data(as_text=True))
-    assert f"its server turned it away for now at {turned_away:%-d %b %Y %H:%M} UTC" in row
+    assert f"Its server turned it away for now at {turned_away:%-d %b %Y %H:%M} UTC" in row
 
 
 def press_send(api, message_id: int) -> None:
@@ -614,9 +614,9 @@ def test_an_invitation_sent_again_after_it_failed_says_what_came_before_it(
     db.session.refresh(again)
     assert (again.status, again.attempts) == ("sent", 1)
     row = html.unescape(api.get("/outbox?kind=invitation").get_data(as_text=True))
-    assert f"sent again by {colead.email} at " in row
+    assert f"Sent again by {colead.email} at " in row
     assert f"UTC after message {failed.id} (2 attempts: refused by the mail server: {GONE})" in row
-    assert f"its server turned it away for now {first}, as message {written.id}" in row
+    assert f"Its server turned it away for now {first}, as message {written.id}" in row
 
 
 def test_invitations_turned_away_before_the_workshop_had_a_date_go_dated_after_one_read(
@@ -699,7 +699,7 @@ def test_news_sent_again_after_it_failed_keeps_its_attempts_and_server_answer_on
     assert sent.attempts == 1 and sent.last_error is None
     row = html.unescape(api.get("/outbox?kind=update").get_data(as_text=True))
     assert (
-        f"sent again by {colead.email} at {pressed:%-d %b %Y %H:%M} UTC (after 1 attempt: "
+        f"Sent again by {colead.email} at {pressed:%-d %b %Y %H:%M} UTC (after 1 attempt: "
         f"refused by the mail server: {GONE})"
     ) in row
 
@@ -728,7 +728,7 @@ def test_a_failed_invitation_sent_again_still_shows_what_its_server_answered(
         f"{again.id}, “{again.subject}”." in page
     )
     row = html.unescape(api.get("/outbox?kind=invitation").get_data(as_text=True))
-    assert f"sent again as message {again.id}" in row
+    assert f"Sent again as message {again.id}" in row
     sender_round(cli, clock)
     assert len(inbox(smtp, AIKO)) == 1
 
@@ -819,8 +819,8 @@ def test_only_an_update_that_waits_for_further_changes_says_so_in_the_outbox(
     rows = html.unescape(api.get("/outbox?kind=update").get_data(as_text=True))
     waiting = outbox(kind="update", status="queued")  # Rosa's "Changed" too, not the news
     assert {m.subject for m in waiting} == {changed.subject}
-    assert rows.count("waits for further changes") == len(waiting) == 2
-    assert f"waits for further changes until {changed.next_attempt_at:%H:%M} UTC" in rows
+    assert rows.count("Waits for further changes") == len(waiting) == 2
+    assert f"Waits for further changes until {changed.next_attempt_at:%H:%M} UTC." in rows
     cli.invoke(args=["mail", "send", "--once"])  # a round within its minute
     assert len(inbox(smtp, BEN)) == 1
     sender_round(cli, clock)
@@ -857,7 +857,7 @@ def test_an_invitation_the_round_wrote_again_keeps_what_its_server_answered_on_i
         f"again as the talk then was, as message {again.id}, “{again.subject}”."
     ) in page
     row = html.unescape(api.get("/outbox?kind=invitation").get_data(as_text=True))
-    assert f"written again as message {again.id} by the sender's round" in row
+    assert f"Written again as message {again.id} by the sender's round" in row
     smtp.refuse.clear()
     for _ in range(2):  # its next try two minutes on
         sender_round(cli, clock)
@@ -890,7 +890,7 @@ def test_a_held_invitation_sent_now_says_who_sent_it_and_when(
         "above count from then</dd>"
     ) in page
     row = html.unescape(api.get("/outbox?kind=invitation").get_data(as_text=True))
-    assert f"sent now by {colead.email} at {pressed:%-d %b %Y %H:%M} UTC</span>" in row
+    assert f"Sent now by {colead.email} at {pressed:%-d %b %Y %H:%M} UTC.</span>" in row
     sender_round(cli, clock)
     (invitation,) = inbox(smtp, AIKO)
     assert invitation["Subject"] == held.subject

@@ -2162,7 +2162,7 @@ def test_quick_changes_reach_the_presenter_as_one_message(api, slot, presenter):
         assert send_due(config, utcnow() + timedelta(seconds=1)).sent == 0  # still settling
         # The outbox says why it has not gone yet.
         listed = api.get("/outbox?kind=update").text
-        assert "waits for further changes until" in listed
+        assert "Waits for further changes until" in listed
         shown = html.unescape(api.get(f"/outbox/{waiting.id}").text)
         assert "for further changes to the slot, which it would then say too" in shown
         assert send_due(config, utcnow() + UPDATE_SETTLE + timedelta(seconds=1)).sent == 1

@@ -303,7 +303,7 @@ def test_the_outbox_says_each_status_once_in_plain_words(colead_client, app_cont
     config = {**colead_client.application.config, "MAIL_SERVER": None}
     assert send_due(config, utcnow()).not_sent == 1
     listed = html.unescape(colead_client.get("/outbox").get_data(as_text=True))
-    assert "no mail server configured" in listed
+    assert "No mail server configured." in listed
     assert "not sent: no mail server configured" not in listed
     assert ">with calendar entry<" in listed and ">REQUEST<" not in listed
 
