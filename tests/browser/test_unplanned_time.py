@@ -15,6 +15,14 @@ from tests.browser.conftest import (
 )
 from tests.support import publish_as_planned
 
+# Whether each link of the page's contents leads further down than the one before.
+IN_THE_ORDER_LISTED = """() => {
+  const targets = [...document.querySelectorAll('nav.in-page a')]
+    .map(link => document.getElementById(link.hash.slice(1)));
+  return targets.every((target, i) => i === 0 ||
+    (targets[i - 1].compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING));
+}"""
+
 
 def _workshop(api) -> int:
     made = api.post(
@@ -72,6 +80,13 @@ def test_three_hours_shared_among_four_talks_and_linked_from_rec_5(
 
     assert publish_as_planned(colead_client, meeting).status_code == 200
     small.goto(f"{live_server}/recommendations/5")
+    # The page's contents list its parts in the order they come (helper-377: "Meetings on it",
+    # listed first, came after every survey answer), and the keyboard reaches the workshop's
+    # link right after the contents.
+    assert small.evaluate(IN_THE_ORDER_LISTED), "the contents' order is not the page's"
+    small.get_by_role("navigation", name="On this page").get_by_role("link").last.focus()
+    small.keyboard.press("Tab")
+    expect(small.locator(":focus")).to_have_accessible_name("Rec 5 workshop")
     on_it = small.locator("#meetings")
     on_it.scroll_into_view_if_needed()
     assert small.evaluate(FITS_WIDTH), "the recommendation's page is wider than a phone"
