@@ -1815,7 +1815,17 @@ def test_the_edit_page_has_one_element_per_id(api, meeting):
         assert target in ids, target
 
 
-def test_fair_starts_in_the_hour_the_clocks_repeat_say_which_they_are(api, survey):
+@pytest.fixture
+def before_the_clocks_go_back():
+    """A day before 31 October 2027, when Geneva's clocks go back: a start in the past is
+    never suggested. First among a test's fixtures, before any sign-in."""
+    with time_machine.travel(datetime(2027, 10, 1, 9, tzinfo=UTC), tick=True):
+        yield
+
+
+def test_fair_starts_in_the_hour_the_clocks_repeat_say_which_they_are(
+    before_the_clocks_go_back, api, survey
+):
     """Geneva's clocks go back at 03:00 on 31 October 2027, so 02:00 there comes twice. The
     fair-start table showed one "Sun 31 Oct 02:00", "and 1 more day" (the same day), and
     offered only the first; moving the meeting to the second asked "Move the published meeting
@@ -2442,7 +2452,9 @@ def test_a_presentation_is_invited_or_declined_only_once_someone_is_invited(api,
     yet". Only an invitation makes it invited, and an answer declined; a co-lead may still
     confirm a talk arranged otherwise."""
     _, australia, _ = meeting.slots
-    later = api.patch(f"/api/v1/meetings/{meeting.id}", json={"starts_at": "2027-03-10T12:00"})
+    later = api.patch(
+        f"/api/v1/meetings/{meeting.id}", json={"starts_at": f"{ahead('2027-03-10')}T12:00"}
+    )
     assert later.status_code == 200  # a meeting to come: one that has ended invites no one
     said = (
         "Nobody is invited to present “{}”: it becomes invited when you invite its presenter "

@@ -13,7 +13,7 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.presenters.operations import invite
 from planner.proposals.models import Proposal
-from tests.support import counted_queries, form_of, publish_as_planned
+from tests.support import ahead, counted_queries, form_of, publish_as_planned
 
 PRESENTERS = ("AU", "BR", "CA", "CN", "DE", "ES", "FI", "JP")
 
@@ -24,7 +24,7 @@ def published_meeting(api, slots: int) -> int:
         "/api/v1/meetings",
         json={
             "title": f"{slots} talks",
-            "starts_at": "2026-12-08T12:00:00+01:00",
+            "starts_at": f"{ahead('2026-12-08')}T12:00:00+01:00",
             "duration_minutes": 180,
             "time_zone": "Europe/Zurich",
         },
@@ -53,7 +53,7 @@ def twenty_talks(api) -> int:
         "/api/v1/meetings",
         json={
             "title": "Twenty talks",
-            "starts_at": "2026-12-08T08:00:00+01:00",
+            "starts_at": f"{ahead('2026-12-08')}T08:00:00+01:00",
             "duration_minutes": 300,
             "time_zone": "Europe/Zurich",
         },
