@@ -12,6 +12,8 @@ from werkzeug.routing import MapAdapter
 
 from planner.extensions import db
 from planner.materials.operations import add_link
+from tests.calendar.support import clock as clock
+from tests.calendar.support import the_day_before_the_workshop as the_day_before_the_workshop
 from tests.calendar.test_feeds import MEETING
 from tests.calendar.test_schedule_json import published_meeting
 from tests.conftest import signed_in

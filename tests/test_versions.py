@@ -18,6 +18,7 @@ from planner.offices.models import Office
 from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
 from tests.support import (
+    ahead,
     csrf_token,
     form_in,
     form_of,
@@ -108,7 +109,7 @@ def test_a_version_that_is_no_number_is_400(api, survey):
 
 def test_stale_slot_delete_and_publish_are_refused(api, survey):
     meeting = api.post(
-        "/api/v1/meetings", json={**MEETING, "starts_at": "2027-03-10T13:00:00+01:00"}
+        "/api/v1/meetings", json={**MEETING, "starts_at": f"{ahead('2027-03-10')}T13:00:00+01:00"}
     ).get_json()
     slot = api.post(f"/api/v1/meetings/{meeting['id']}/slots", json={"title": "A talk"}).get_json()
     assert api.get(f"/api/v1/slots/{slot['id']}").headers["ETag"] == '"1"'
