@@ -219,7 +219,8 @@ def test_calendar_links_on_the_public_page(colead_page, colead, live_server, sur
     db.session.commit()
     api = page.request
     auth = {"Authorization": f"Bearer {token}"}
-    meeting = api.post(live_server + "/api/v1/meetings", data=MEETING, headers=auth).json()
+    to_come = {**MEETING, "starts_at": f"{ahead('2026-12-08')}T12:00:00+01:00"}
+    meeting = api.post(live_server + "/api/v1/meetings", data=to_come, headers=auth).json()
     for slot in SLOTS:
         api.post(f"{live_server}/api/v1/meetings/{meeting['id']}/slots", data=slot, headers=auth)
     api.post(f"{live_server}/api/v1/meetings/{meeting['id']}/publish", headers=auth)
