@@ -14,7 +14,7 @@ KEPT = "public, max-age=31536000"
 def test_a_page_s_static_files_are_kept_at_their_version_and_checked_again_without_it(client):
     page = client.get("/login").get_data(as_text=True)
     addresses = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
-    assert len(addresses) == 9, addresses  # the style sheet, the icon, seven scripts
+    assert len(addresses) == 10, addresses  # the style sheet, the icon, eight scripts
     for address in addresses:
         path, version = address.split("?v=")
         assert re.fullmatch(r"[0-9a-f]{12}", version), address
