@@ -54,6 +54,7 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.presenters.models import Answer
 from planner.proposals.models import Proposal, ProposalStatus
+from planner.text import blank
 from planner.timezones import is_skipped, local_time, moment_in, zone_info
 
 # Meeting fields a subscriber's calendar must follow: changing one raises SEQUENCE. The title
@@ -115,11 +116,17 @@ def series_titled(title: str) -> MeetingSeries:
 
 def _check_series(value) -> MeetingSeries | None:
     """A series as the API names it, by its title (`null` or "": in none), checked as the
-    form's "Or a new series"."""
-    if value is None:
+    form's "Or a new series". A title of spaces or invisible characters alone names none and
+    is refused: a stray space in a script's cell took the meeting out of its series, unsaid."""
+    if value is None or value == "":
         return None
     title = check_published_text(value, "The series", 200)
-    return series_titled(title) if title else None
+    if blank(title):
+        raise AgendaError(
+            "The series has no title: give its title, or null to take the meeting out of its "
+            "series."
+        )
+    return series_titled(title)
 
 
 def apply_meeting(meeting: Meeting, changes: Mapping) -> None:

@@ -1175,6 +1175,34 @@ def test_a_script_keeps_a_workshops_copied_session_in_its_series(api, meeting):
     assert made.status_code == 201 and made.get_json()["series"] == "Rec 10 workshops"
 
 
+def test_a_series_title_of_spaces_takes_no_meeting_out_of_its_series(api, meeting):
+    """A script whose series cell held a stray space sent `{"series": " "}`: the API answered
+    200 and took the workshop out of its series, unsaid, and its start times no longer shared
+    the unsocial hours with its other session's. A title of spaces or of invisible characters
+    alone (a zero-width space) names no series: the API refuses it, saying how to take the
+    meeting out, as the form's "Or a new series" reads it as nothing typed (the base form
+    empties a text that shows nothing), never as a new series whose title shows nothing."""
+    address = f"/api/v1/meetings/{meeting.id}"
+    assert api.patch(address, json={"series": "Rec 10 workshops"}).status_code == 200
+    for blank in (" ", "\t \u200b", "\u200b"):
+        refused = api.patch(address, json={"series": blank})
+        assert refused.status_code == 400, repr(blank)
+        assert (refused.get_json()["message"], refused.get_json()["field"]) == (
+            "The series has no title: give its title, or null to take the meeting out of "
+            "its series.",
+            "series",
+        )
+    made = api.post("/api/v1/meetings", json={**MEETING, "series": "\u200b"})
+    assert made.status_code == 400
+    assert api.get(address).get_json()["series"] == "Rec 10 workshops"
+    edit = f"/meetings/{meeting.id}/edit"
+    form = form_of(api, edit)
+    form["new_series"] = ["\u200b"]
+    assert api.post(edit, data=form).status_code == 302
+    assert api.get(address).get_json()["series"] == "Rec 10 workshops"
+    assert db.session.scalar(select(func.count()).select_from(MeetingSeries)) == 1
+
+
 @pytest.mark.parametrize("pinned", [True, False])
 def test_a_meeting_form_sent_without_its_fields_changes_nothing(api, meeting, pinned):
     """A field left out of the post is no field cleared: no browser leaves one out, but a
