@@ -370,7 +370,7 @@ def _length_asked(into: Meeting | None) -> tuple[int | None, str | None]:
     try:
         return check_minutes(value, "The workshop's length"), None
     except AgendaError as error:
-        return None, f"{error} Type it again below, or leave it empty."
+        return None, f"{error} Type it again in “lasting”, or leave it empty."
 
 
 def _length_not_used(meeting: Meeting, length: int) -> Markup:

@@ -1622,6 +1622,23 @@ def test_a_length_typed_when_accepting_again_is_said_unused_with_the_editor_link
         assert "was not used" not in client.get(same.headers["Location"]).get_data(as_text=True)
 
 
+def test_a_length_refused_says_beside_its_field_where_to_type_it_again(client, survey):
+    """The refusal of a length is said twice: in the summary at the top, and beside the
+    "lasting" field as its description, which a screen reader reads on the field. Both said
+    "Type it again below", which beside the field pointed below it, to the Accept button. Now
+    both name the field."""
+    post_rules(client, slots="4")
+    lineup = db.session.scalar(select(Lineup))
+    token = csrf_token(client, f"/lineups/{lineup.id}")
+    refused = client.post(f"/lineups/{lineup.id}/accept", data={"csrf_token": token, "length": "0"})
+    assert refused.status_code == 400
+    page = html.unescape(refused.get_data(as_text=True))
+    said = "The workshop's length must be positive. Type it again in “lasting”, or leave it empty."
+    beside = re.search(rf'<span class="error" id="length-problem-{lineup.id}">([^<]*)</span>', page)
+    assert beside[1] == said
+    assert page.count(said) == 2 and "below" not in said
+
+
 def test_a_length_no_workshop_can_take_comes_back_with_the_choice_kept(client, survey):
     post_rules(client, slots="4")
     lineup = db.session.scalar(select(Lineup))
