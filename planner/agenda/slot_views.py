@@ -367,12 +367,7 @@ def move(slot_id: int):
         # Another co-lead's move or edit of these slots won at the same moment, on another
         # instance: the agenda as it is now, as for a page opened before it (helper-202: a
         # bare "Conflict" page that led to the start page).
-        flash(
-            "The agenda changed at the same moment (another co-lead saved it): nothing was "
-            "moved. Here it is as it is now; decide again.",
-            "error",
-        )
-        return editor_page(db.get_or_404(Meeting, meeting_id), status=409)
+        return _lost_to_another(meeting_id, "moved")
     moved = done[0]
     if moved.unpinned:
         # Moving a pinned slot unpins it: say so, it is easy to miss (helper-69).
@@ -398,6 +393,17 @@ def move(slot_id: int):
     return redirect(here)
 
 
+def _lost_to_another(meeting_id: int, undone: str):
+    """The editor as the agenda is now, a 409, when another co-lead's change of these slots won
+    at the same moment on another instance (`lost_race`): nothing was `undone`."""
+    flash(
+        "The agenda changed at the same moment (another co-lead saved it): nothing was "
+        f"{undone}. Here it is as it is now; decide again.",
+        "error",
+    )
+    return editor_page(db.get_or_404(Meeting, meeting_id), status=409)
+
+
 @bp.post("/meetings/<int:meeting_id>/share-time")
 @colead_required
 def share_time(meeting_id: int):
@@ -417,12 +423,7 @@ def share_time(meeting_id: int):
         flash(str(error), "error")
         return editor_page(db.get_or_404(Meeting, meeting_id), status=error.status)
     if raced:
-        flash(
-            "The agenda changed at the same moment (another co-lead saved it): nothing was "
-            "shared out. Here it is as it is now; decide again.",
-            "error",
-        )
-        return editor_page(db.get_or_404(Meeting, meeting_id), status=409)
+        return _lost_to_another(meeting_id, "shared out")
     talks = done[0]
     lengths = word_list([f"“{t.title}” {t.duration_minutes}" for t in talks], "en")
     shared = (
