@@ -209,6 +209,22 @@ def aiko_invited(api, agenda, cli, clock):
     return aiko, written
 
 
+def turned_away_for_now(api, agenda, cli, clock, smtp):
+    """Aiko invited, and her server turning the invitation away for now (451) in a round:
+    (her slot, the invitation written, the invitation as it stands after that attempt)."""
+    aiko, written = aiko_invited(api, agenda, cli, clock)
+    smtp.refuse[AIKO] = BUSY
+    sender_round(cli, clock)
+    (tried,) = outbox(kind="invitation", recipient_email=AIKO)
+    return aiko, written, tried
+
+
+def retitled(api, aiko) -> None:
+    """A co-lead corrects the title of Aiko's talk."""
+    renamed = api.patch(f"/api/v1/slots/{aiko.id}", json={"title": "AI-assisted search at the JPO"})
+    assert renamed.status_code == 200, renamed.get_json()
+
+
 def event_in(message):
     """The one event of an email's calendar part, as icalendar reads it (ical.js and vobject
     read it last, in `read_calendar_in`: without ical.js the test stops there, skipped)."""
@@ -227,8 +243,7 @@ def test_a_title_corrected_before_the_round_reaches_the_presenter_once_with_the_
     in its subject, its text and its calendar entry, at the feeds' SEQUENCE."""
     aiko, written = aiko_invited(api, agenda, cli, clock)
     clock.sleep(10)
-    renamed = api.patch(f"/api/v1/slots/{aiko.id}", json={"title": "AI-assisted search at the JPO"})
-    assert renamed.status_code == 200, renamed.get_json()
+    retitled(api, aiko)
     for _ in range(3):
         sender_round(cli, clock)
     (invitation,) = inbox(smtp, AIKO)
@@ -282,8 +297,7 @@ def test_a_title_corrected_after_the_invitation_went_reaches_the_presenter_as_ch
     replaces the event rather than ignore the change."""
     aiko, _ = aiko_invited(api, agenda, cli, clock)
     sender_round(cli, clock)
-    renamed = api.patch(f"/api/v1/slots/{aiko.id}", json={"title": "AI-assisted search at the JPO"})
-    assert renamed.status_code == 200, renamed.get_json()
+    retitled(api, aiko)
     for _ in range(3):
         sender_round(cli, clock)
     invitation, changed = inbox(smtp, AIKO)
@@ -336,13 +350,9 @@ def test_a_title_corrected_while_the_invitation_waits_to_retry_reaches_the_prese
     and "Changed: ... (title)" followed it. Now the round that retries it writes it again as
     the talk now is: one invitation with the new title, its calendar entry at the feeds'
     SEQUENCE. A correction after it went is news: "Changed", same UID, a higher SEQUENCE."""
-    aiko, written = aiko_invited(api, agenda, cli, clock)
-    smtp.refuse[AIKO] = BUSY
-    sender_round(cli, clock)
-    (tried,) = outbox(kind="invitation", recipient_email=AIKO)
+    aiko, written, tried = turned_away_for_now(api, agenda, cli, clock, smtp)
     assert (tried.id, tried.status, tried.attempts) == (written.id, "queued", 1)
-    renamed = api.patch(f"/api/v1/slots/{aiko.id}", json={"title": "AI-assisted search at the JPO"})
-    assert renamed.status_code == 200, renamed.get_json()
+    retitled(api, aiko)
     smtp.refuse.clear()
     for _ in range(3):
         sender_round(cli, clock)
@@ -412,10 +422,7 @@ def test_a_talk_gone_while_its_invitation_waits_to_retry_reaches_no_one(
     the talk is gone (cancelled, declined on her behalf, its meeting cancelled, the slot
     deleted). The retry went, then its cancellation: an invitation to a talk and, in the same
     round, the news that it is off. Now neither goes: she was never told of the talk."""
-    aiko, written = aiko_invited(api, agenda, cli, clock)
-    smtp.refuse[AIKO] = BUSY
-    sender_round(cli, clock)
-    (tried,) = outbox(kind="invitation", recipient_email=AIKO)
+    aiko, written, tried = turned_away_for_now(api, agenda, cli, clock, smtp)
     assert (tried.id, tried.status, tried.attempts) == (written.id, "queued", 1)
     gone(api, aiko, agenda["meeting"])
     smtp.refuse.clear()
@@ -456,13 +463,9 @@ def test_an_invitation_written_again_while_it_waits_to_retry_shows_the_co_leads_
     and the old row, superseded, no longer showed the 451: nothing on the outbox page told the
     co-leads that her address had deferred it, nor when. Now the row counts on from the first
     attempt and says when and how her server turned the first one away."""
-    aiko, written = aiko_invited(api, agenda, cli, clock)
-    smtp.refuse[AIKO] = BUSY
-    sender_round(cli, clock)
-    (tried,) = outbox(kind="invitation", recipient_email=AIKO)
+    aiko, written, tried = turned_away_for_now(api, agenda, cli, clock, smtp)
     turned_away = tried.next_attempt_at - timedelta(minutes=1)
-    renamed = api.patch(f"/api/v1/slots/{aiko.id}", json={"title": "AI-assisted search at the JPO"})
-    assert renamed.status_code == 200, renamed.get_json()
+    retitled(api, aiko)
     sender_round(cli, clock)
     assert inbox(smtp, AIKO) == []
     old, again = outbox(kind="invitation", recipient_email=AIKO)
@@ -536,10 +539,7 @@ def test_an_invitation_a_sender_took_and_lost_says_when_its_server_really_turned
     from planner.db_types import utcnow
     from planner.mail.sender import LEASE, claim
 
-    aiko, _ = aiko_invited(api, agenda, cli, clock)
-    smtp.refuse[AIKO] = BUSY
-    sender_round(cli, clock)
-    (tried,) = outbox(kind="invitation", recipient_email=AIKO)
+    aiko, _, tried = turned_away_for_now(api, agenda, cli, clock, smtp)
     # Due a minute after it was turned away (`delay_after(1)`), as the sender set it.
     turned_away = tried.next_attempt_at - timedelta(minutes=1)
     clock.sleep(120)
@@ -553,8 +553,7 @@ def test_an_invitation_a_sender_took_and_lost_says_when_its_server_really_turned
         f"{lease_ends:%-d %b %Y %H:%M} UTC)" in page
     )
     clock.sleep(LEASE.total_seconds())
-    renamed = api.patch(f"/api/v1/slots/{aiko.id}", json={"title": "AI-assisted search at the JPO"})
-    assert renamed.status_code == 200, renamed.get_json()
+    retitled(api, aiko)
     smtp.refuse.clear()
     sender_round(cli, clock)
     (invitation,) = inbox(smtp, AIKO)
@@ -582,13 +581,9 @@ def test_an_invitation_sent_again_after_it_failed_says_what_came_before_it(
     written that minute. Now its row and page say it was sent again in place of the failed
     one, after its two attempts and its server's answer, and when her server first turned it
     away for now, as which message; the sender tries it afresh (its own attempts from 0)."""
-    aiko, written = aiko_invited(api, agenda, cli, clock)
-    smtp.refuse[AIKO] = BUSY
-    sender_round(cli, clock)
-    (tried,) = outbox(kind="invitation", recipient_email=AIKO)
+    aiko, written, tried = turned_away_for_now(api, agenda, cli, clock, smtp)
     turned_away = tried.last_attempt_at
-    renamed = api.patch(f"/api/v1/slots/{aiko.id}", json={"title": "AI-assisted search at the JPO"})
-    assert renamed.status_code == 200, renamed.get_json()
+    retitled(api, aiko)
     smtp.refuse[AIKO] = GONE
     sender_round(cli, clock)
     (failed,) = outbox(kind="invitation", recipient_email=AIKO, status="failed")
@@ -741,13 +736,9 @@ def test_an_invitation_written_again_while_it_waits_to_retry_says_it_goes_in_the
     remind`, as `flask mail send --once` begins) writes it again, due at once. Its page said
     "next attempt" at the time the old one was due, ten minutes gone, though it goes in that
     round. Now it says it goes in the sender's next round; then it goes."""
-    aiko, _ = aiko_invited(api, agenda, cli, clock)
-    smtp.refuse[AIKO] = BUSY
-    sender_round(cli, clock)
-    (tried,) = outbox(kind="invitation", recipient_email=AIKO)
+    aiko, _, tried = turned_away_for_now(api, agenda, cli, clock, smtp)
     was_due = tried.next_attempt_at
-    renamed = api.patch(f"/api/v1/slots/{aiko.id}", json={"title": "AI-assisted search at the JPO"})
-    assert renamed.status_code == 200, renamed.get_json()
+    retitled(api, aiko)
     clock.sleep(600)
     smtp.refuse.clear()
     result = cli.invoke(args=["mail", "remind"])
@@ -838,8 +829,7 @@ def test_an_invitation_the_round_wrote_again_keeps_what_its_server_answered_on_i
     aiko, written = aiko_invited(api, agenda, cli, clock)
     smtp.refuse[AIKO] = BUSY
     sender_round(cli, clock)
-    renamed = api.patch(f"/api/v1/slots/{aiko.id}", json={"title": "AI-assisted search at the JPO"})
-    assert renamed.status_code == 200, renamed.get_json()
+    retitled(api, aiko)
     sender_round(cli, clock)
     old, again = outbox(kind="invitation", recipient_email=AIKO)
     assert (old.id, old.status, again.status) == (written.id, "superseded", "queued")
