@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from planner.addresses import mailbox
-from planner.agenda.models import HELD, Meeting, MeetingStatus, Slot, SlotStatus
+from planner.agenda.models import HELD, Meeting, Slot, SlotStatus
 from planner.extensions import db
 from planner.mail import imip
 from planner.mail.messages.addressing import (
@@ -205,8 +205,8 @@ def sent_again(invitation: OutboxMessage, by: str | None, now: datetime) -> dict
 
 def gone_from_presenter(slot: Slot) -> bool:
     """Whether the talk is no longer its presenter's to give: cancelled, declined (by them, or
-    on their behalf), set back, or its meeting cancelled."""
-    return slot.status not in HELD or slot.meeting.status == MeetingStatus.cancelled
+    on their behalf), set back, or its meeting cancelled (`Slot.status_shown`)."""
+    return slot.status_shown not in HELD
 
 
 def removed_while_retried(retried: OutboxMessage) -> bool:
