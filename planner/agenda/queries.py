@@ -213,8 +213,9 @@ def meetings(*, include_drafts: bool) -> list[tuple[Meeting, int]]:
 
 def meetings_on(number: int, *, include_drafts: bool) -> list[Meeting]:
     """The meetings on a recommendation, for its page, in the list's order: those set on it, and
-    those holding a talk on it still on (a general meeting's); not a cancelled one, drafts for
-    co-leads only. Two queries, their agendas unread."""
+    any other holding a talk on it still on (a general meeting's, or a workshop on another
+    recommendation's); not a cancelled one, drafts for co-leads only. One query, their agendas
+    unread."""
     talk_on_it = Slot.recommendations.any(Recommendation.number == number)
     query = (
         select(Meeting)
@@ -227,7 +228,6 @@ def meetings_on(number: int, *, include_drafts: bool) -> list[Meeting]:
             ),
             Meeting.status != MeetingStatus.cancelled,
         )
-        .options(selectinload(Meeting.recommendation))
         .order_by(*_IN_ORDER)
     )
     if not include_drafts:
