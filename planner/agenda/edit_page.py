@@ -102,6 +102,7 @@ def editor_page(
         )
     failed = form.errors or slot_form.errors or problem or slot_problem or offices_problem
     participants, also_presenting, planned = taking_part(meeting)
+    laid, sharing = layout(meeting), sharing_talks(meeting)
     return render_template(
         "agenda/edit.html",
         meeting=meeting,
@@ -124,12 +125,12 @@ def editor_page(
         problem=problem,
         slot_problem=slot_problem,
         slot_twin=slot_twin,
-        slots=layout(meeting),
+        slots=laid,
         # Time a pinned length leaves after the last slot, the talks that can share it, and
         # those that keep their length (and why).
-        unplanned=unplanned_minutes(meeting),
-        sharing=sharing_talks(meeting),
-        left_out=left_out_of_sharing(meeting),
+        unplanned=unplanned_minutes(meeting, laid),
+        sharing=sharing,
+        left_out=left_out_of_sharing(meeting, sharing),
         # Of a copied draft's talks: whom "Invite" offers, as in the meeting copied.
         invite_again=to_invite_again(meeting.slots),
         # Invitations that did not reach their presenter: nothing else about the slot goes to

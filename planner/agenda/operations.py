@@ -400,9 +400,11 @@ def reflow(meeting: Meeting) -> None:
     follow_slots(meeting)
 
 
-def slots_end_minutes(meeting: Meeting) -> int | None:
-    """When the last slot still on ends, in minutes from the meeting's start (None: no slot)."""
-    ends = [t.end_minutes for s, t in layout(meeting) if s.status != SlotStatus.cancelled]
+def slots_end_minutes(meeting: Meeting, laid: list | None = None) -> int | None:
+    """When the last slot still on ends, in minutes from the meeting's start (None: no slot);
+    from `laid`, the meeting's `layout`, where the caller has it already."""
+    laid = layout(meeting) if laid is None else laid
+    ends = [t.end_minutes for s, t in laid if s.status != SlotStatus.cancelled]
     return max(ends) if ends else None
 
 
@@ -421,10 +423,10 @@ def follow_slots(meeting: Meeting) -> None:
     _touch(meeting, ["duration_minutes"], SIGNIFICANT_MEETING)
 
 
-def unplanned_minutes(meeting: Meeting) -> int:
+def unplanned_minutes(meeting: Meeting, laid: list | None = None) -> int:
     """Minutes of a pinned length left after the last slot ends: time no slot plans (0 when the
     meeting follows its slots, has none, or they fill it or overrun it)."""
-    end = slots_end_minutes(meeting)
+    end = slots_end_minutes(meeting, laid)
     if not meeting.duration_pinned or end is None:
         return 0
     return max(meeting.duration_minutes - end, 0)
@@ -466,10 +468,9 @@ def _keeps_its_length(slot: Slot) -> str | None:
     return None
 
 
-def left_out_of_sharing(meeting: Meeting) -> list[tuple[Slot, str]]:
-    """The talks still on that take no share of the unplanned time, each with why, as the
-    editor says it beside the action."""
-    sharing = sharing_talks(meeting)
+def left_out_of_sharing(meeting: Meeting, sharing: list[Slot]) -> list[tuple[Slot, str]]:
+    """The talks still on that take no share of the unplanned time (those not `sharing`, as
+    `sharing_talks` gives them), each with why, as the editor says it beside the action."""
     return [
         (slot, _keeps_its_length(slot) or "it comes before the last slot pinned to a time")
         for slot in meeting.slots
@@ -501,7 +502,9 @@ def share_unplanned_time(meeting: Meeting) -> list[Slot]:
             )
         raise AgendaError("The slots fill the meeting: no time is left to share.", status=409)
     if not talks:
-        left_out = "; ".join(f"“{s.title}”: {why}" for s, why in left_out_of_sharing(meeting))
+        left_out = "; ".join(
+            f"“{s.title}”: {why}" for s, why in left_out_of_sharing(meeting, talks)
+        )
         raise AgendaError(
             f"No talk can take the {minutes} minutes"
             + (f" ({left_out})" if left_out else "")
